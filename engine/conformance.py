@@ -1,0 +1,109 @@
+"""Compare the engine's values with the values Excel cached in a workbook, cell by cell."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+from .ir import to_a1
+from .model import Cell
+from .values import ExcelError, Scalar
+from .workbook import Workbook
+
+REL_TOL = 1e-12   # numbers: relative to Excel's value ...
+ABS_TOL = 1e-15   # ... or absolute, near zero
+
+
+def same_value(expected: Scalar, got: Scalar, rel: float = REL_TOL, abs_: float = ABS_TOL) -> bool:
+    """Numbers within tolerance; text, booleans, errors and blanks exactly."""
+    if type(expected) is float and type(got) is float:
+        return abs(expected - got) <= max(rel * abs(expected), abs_)
+    if expected is None and got == "" or got is None and expected == "":
+        return True
+    return type(expected) is type(got) and expected == got
+
+
+def show(value: Scalar) -> object:
+    if isinstance(value, ExcelError):
+        return value.value
+    return value
+
+
+@dataclass
+class Mismatch:
+    sheet: str
+    cell: str
+    formula: str
+    expected: object
+    got: object
+
+
+@dataclass
+class Report:
+    file: str
+    formula_cells: int = 0
+    matched: int = 0
+    mismatched: list[Mismatch] = field(default_factory=list)
+    volatile: list[str] = field(default_factory=list)
+    unsupported: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatched and not self.unsupported
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "formula_cells": self.formula_cells, "matched": self.matched,
+                "mismatched": [asdict(m) for m in self.mismatched], "volatile": self.volatile,
+                "unsupported": self.unsupported, "seconds": round(self.seconds, 6)}
+
+
+def _formula_text(cell: Cell) -> str:
+    master = cell.master or cell
+    return master.formula or ""
+
+
+def random_dependents(book: Workbook) -> set[Cell]:
+    """Cells that call RAND/RANDBETWEEN or depend on one: Excel's draws cannot be reproduced."""
+    out: set[Cell] = set()
+    stack = list(book.calc.random_cells)
+    while stack:
+        cell = stack.pop()
+        if cell in out:
+            continue
+        out.add(cell)
+        targets = [(cell.row, cell.col)] if cell.array_range is None else list(cell.array_range.cells())
+        for r, c in targets:
+            if (r, c) != (cell.row, cell.col):
+                out.add(book.sheets[cell.sheet].cells[(r, c)])
+            stack.extend(book.calc.graph.readers(cell.sheet, r, c))
+    return out
+
+
+def check(book: Workbook) -> Report:
+    """Recalculate everything and compare every formula cell with Excel's cached value."""
+    report = Report(book.path or "")
+    start = time.perf_counter()
+    book.calculate()
+    report.seconds = time.perf_counter() - start
+    volatile = random_dependents(book)
+    for cell in book.cells():
+        if cell.node is None:
+            continue
+        report.formula_cells += 1
+        if cell in volatile:
+            report.volatile.append(f"{cell.sheet}!{cell.address}")
+            continue
+        # an array formula is one formula cell whose value fills its whole target range
+        produced = [cell] if cell.array_range is None else \
+            [book.sheets[cell.sheet].cells[rc] for rc in cell.array_range.cells()]
+        wrong = [c for c in produced if not same_value(c.cached, c.value)]
+        if not wrong:
+            report.matched += 1
+        for c in wrong:
+            report.mismatched.append(Mismatch(c.sheet, c.address, _formula_text(c),
+                                              show(c.cached), show(c.value)))
+    report.unsupported = {f: [f"{s}!{a}" for s, a in cells] for f, cells in book.unsupported.items()}
+    return report
+
+
+__all__ = ["check", "same_value", "Report", "Mismatch", "to_a1"]

@@ -1,0 +1,5 @@
+"""The Excel function library: one registry, one module per family."""
+from . import information, logic, lookup, math, statistics, text, volatile  # noqa: F401  (register)
+from .registry import REGISTRY, Arg, FunctionSpec, excel_function, lookup as find
+
+__all__ = ["REGISTRY", "Arg", "FunctionSpec", "excel_function", "find"]

@@ -1,0 +1,73 @@
+"""Excel's rules for aggregating arguments, written once for the whole function library.
+
+In the SUM family a number typed or computed directly as an argument counts, text that reads as
+a number counts, a logical counts as 1/0; but inside a reference or an array only real numbers
+count: empty cells, text and logicals are skipped. An error anywhere propagates, except where a
+function (COUNT) says it skips errors.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from ..values import Array, ErrorResult, ExcelError, Scalar, number_from_text, to_number
+
+
+def numbers(args: Iterable[Scalar | Array], *, skip_errors: bool = False,
+            direct_text_is_error: bool = True) -> Iterator[float]:
+    """The numbers the SUM family sees in its arguments (Arg.VALUES), in order."""
+    for arg in args:
+        if isinstance(arg, Array):
+            for v in arg:
+                t = type(v)
+                if t is float:
+                    yield v  # type: ignore[misc]
+                elif t is ExcelError and not skip_errors:
+                    raise ErrorResult(v)  # type: ignore[arg-type]
+            continue
+        t = type(arg)
+        if t is ExcelError:
+            if skip_errors:
+                continue
+            raise ErrorResult(arg)  # type: ignore[arg-type]
+        if t is str:
+            number = number_from_text(arg)  # type: ignore[arg-type]
+            if number is None:
+                if direct_text_is_error:
+                    raise ErrorResult(ExcelError.VALUE)
+                continue
+            yield number
+            continue
+        yield to_number(arg)
+
+
+def values(args: Iterable[Scalar | Array]) -> Iterator[Scalar]:
+    """Every value in the arguments, arrays flattened row by row."""
+    for arg in args:
+        if isinstance(arg, Array):
+            yield from arg
+        else:
+            yield arg
+
+
+def same_shape(*grids: Array) -> bool:
+    first = grids[0]
+    return all(g.height == first.height and g.width == first.width for g in grids)
+
+
+def first_error(grid: Array) -> ExcelError | None:
+    for v in grid:
+        if type(v) is ExcelError:
+            return v  # type: ignore[return-value]
+    return None
+
+
+def raise_first_error(*grids: Array) -> None:
+    for grid in grids:
+        error = first_error(grid)
+        if error is not None:
+            raise ErrorResult(error)
+
+
+def integer(x: float) -> int:
+    """Truncation toward zero, as Excel applies to counts and positions."""
+    return int(x)

@@ -1,0 +1,75 @@
+"""One registry of Excel functions; each family module registers its functions here.
+
+A function is a small pure Python function. Its parameters are declared with :class:`Arg` kinds,
+and the evaluator prepares each argument accordingly before the call, so the rules about empty
+cells, text, references and errors are applied in one place (:mod:`engine.functions.arguments`)
+instead of in every function.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable
+
+
+class Arg(Enum):
+    """How the evaluator prepares one argument before calling the function."""
+
+    NUMBER = "number"    # a scalar coerced as arithmetic does; a range is implicitly intersected
+    TEXT = "text"        # a scalar coerced to text
+    BOOL = "bool"        # a scalar coerced to a condition
+    SCALAR = "scalar"    # a scalar as it is; an error argument propagates
+    ANY = "any"          # a scalar as it is, errors included (ISERROR, IFERROR)
+    GRID = "grid"        # a range, array or scalar, as an Array of values (MMULT, SUMPRODUCT)
+    VALUES = "values"    # like GRID for references and arrays, but a direct scalar stays a
+                         # scalar: the SUM family treats the two differently
+    REF = "ref"          # a reference (Range) itself: OFFSET's base, ROW, ROWS
+    LAZY = "lazy"        # a thunk, evaluated only if the function asks (IF's branches)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    impl: Callable
+    params: tuple[Arg, ...]
+    repeat: Arg | None = None        # kind of the variadic tail, if any
+    min_args: int = 0
+    volatile: bool = False           # recalculated on every recalculation (RAND, OFFSET)
+    random: bool = False             # draws random numbers: its value cannot be reproduced
+    uses_rng: bool = False           # impl takes the workbook's random generator first
+    array_result: bool = False       # may return an Array (MMULT)
+    reference_result: bool = False   # may return a Range (OFFSET)
+    elementwise: bool = True         # in array formulas, lifted over arrays given to scalar args
+    uses_anchor: bool = False        # impl takes the (row, col) of the formula cell first (ROW())
+
+    def kind(self, index: int) -> Arg:
+        if index < len(self.params):
+            return self.params[index]
+        assert self.repeat is not None
+        return self.repeat
+
+    @property
+    def max_args(self) -> int | None:
+        return None if self.repeat is not None else len(self.params)
+
+
+REGISTRY: dict[str, FunctionSpec] = {}
+
+
+def excel_function(name: str, *params: Arg, repeat: Arg | None = None, min_args: int | None = None,
+                   **flags: bool) -> Callable[[Callable], Callable]:
+    """Register ``impl`` as Excel function ``name`` taking arguments of the given kinds."""
+
+    def register(impl: Callable) -> Callable:
+        if name in REGISTRY:
+            raise ValueError(f"{name} registered twice")
+        REGISTRY[name] = FunctionSpec(
+            name, impl, tuple(params), repeat,
+            len(params) if min_args is None else min_args, **flags)
+        return impl
+
+    return register
+
+
+def lookup(name: str) -> FunctionSpec | None:
+    return REGISTRY.get(name)

@@ -1,0 +1,67 @@
+"""The in-memory workbook: sheets of cells, defined names, and the values Excel cached."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ir import Node
+from .references import Range, cell_name
+from .values import Scalar
+
+
+class Cell:
+    """One cell. ``value`` is what the engine holds now; ``cached`` what the file held."""
+
+    __slots__ = ("sheet", "row", "col", "value", "formula", "node", "cached", "array_range",
+                 "master", "index", "dirty")
+
+    def __init__(self, sheet: str, row: int, col: int, value: Scalar = None,
+                 formula: str | None = None, cached: Scalar = None) -> None:
+        self.sheet = sheet
+        self.row = row
+        self.col = col
+        self.value = value
+        self.formula = formula          # "=..." as written in the file, for formula cells
+        self.node: Node | None = None   # the parsed formula (IR)
+        self.cached = cached
+        self.array_range: Range | None = None  # an array formula's target range (on its master)
+        self.master: Cell | None = None         # for the other cells of an array formula
+        self.index = -1                          # position in the calculation order
+        self.dirty = False                       # its value is stale and must be recomputed
+
+    @property
+    def address(self) -> str:
+        return cell_name(self.row, self.col)
+
+    @property
+    def is_formula(self) -> bool:
+        return self.formula is not None
+
+    def __repr__(self) -> str:
+        return f"<Cell {self.sheet}!{self.address} {self.formula or self.value!r}>"
+
+
+@dataclass
+class DefinedName:
+    name: str
+    text: str               # the definition as stored: "adam!$C$2", "0.0001", "momentum!#REF!"
+    sheet: str | None       # the sheet it is scoped to, None for workbook scope
+    hidden: bool = False
+
+    def range(self) -> Range | None:
+        """The single range it refers to, or None (a constant, a union, or #REF!)."""
+        if "#REF!" in self.text.upper() or "," in self.text:
+            return None
+        try:
+            return Range.parse(self.text.lstrip("="))
+        except ValueError:
+            return None
+
+
+@dataclass
+class Sheet:
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    names: dict[str, DefinedName] = field(default_factory=dict)  # sheet-scoped, keys upper
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        return self.cells.get((row, col))

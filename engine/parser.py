@@ -1,0 +1,221 @@
+"""Formula text -> IR, with openpyxl's formula Tokenizer and a precedence-climbing parser.
+
+Excel's precedence, highest first: reference operators (``:`` and the space of intersection),
+prefix ``-``/``+`` (so ``=-2^2`` is 4), ``%``, ``^``, ``*`` ``/``, ``+`` ``-``, ``&``, comparisons.
+All binary operators are left-associative (``=2^3^2`` is 64).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+
+from .ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
+from .references import parse_endpoint, split_sheet
+from .values import ExcelError, Scalar
+
+# (name, formula's sheet) -> the node the defined name stands for, or None if unknown.
+NameResolver = Callable[[str, str], "Node | None"]
+
+_INFIX = {"^": 5, "*": 4, "/": 4, "+": 3, "-": 3, "&": 2,
+          "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, ":": 8, " ": 8}
+_PREFIX_POWER = 7  # binds tighter than ^ and %
+_POSTFIX_POWER = 6
+_FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
+
+
+class ParseError(ValueError):
+    """Raised for text that is not a formula; the caller adds sheet and cell."""
+
+
+def canonical_function(name: str) -> str:
+    upper = name.upper()
+    for prefix in _FUNCTION_PREFIXES:
+        if upper.startswith(prefix):
+            return upper[len(prefix):]
+    return upper
+
+
+def _text_literal(value: str) -> str:
+    return value[1:-1].replace('""', '"')
+
+
+def _scalar_literal(token: Token) -> Scalar:
+    if token.subtype == Token.NUMBER:
+        return float(token.value)
+    if token.subtype == Token.TEXT:
+        return _text_literal(token.value)
+    if token.subtype == Token.LOGICAL:
+        return token.value.upper() == "TRUE"
+    if token.subtype == Token.ERROR:
+        return ExcelError.from_text(token.value)
+    raise ParseError(f"unexpected {token.value!r} in an array constant")
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], row: int, col: int, sheet: str,
+                 names: NameResolver | None) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.row = row
+        self.col = col
+        self.sheet = sheet
+        self.names = names
+
+    # -- token stream -----------------------------------------------------------------------
+    def peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.peek()
+        if token is None:
+            raise ParseError("formula ends too early")
+        self.pos += 1
+        return token
+
+    # -- grammar ----------------------------------------------------------------------------
+    def expression(self, min_power: int = 0) -> Node:
+        left = self.prefix()
+        while True:
+            token = self.peek()
+            if token is None:
+                return left
+            if token.type == Token.OP_POST:
+                if _POSTFIX_POWER < min_power:
+                    return left
+                self.take()
+                left = Unary("%", left)
+                continue
+            if token.type == Token.WSPACE:
+                nxt = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+                if nxt is not None and (nxt.type == Token.OPERAND or nxt.subtype == Token.OPEN) \
+                        and _INFIX[" "] >= min_power:
+                    self.take()
+                    left = Binary(" ", left, self.expression(_INFIX[" "] + 1))
+                    continue
+                self.take()
+                continue
+            if token.type != Token.OP_IN:
+                return left
+            op = token.value
+            power = _INFIX.get(op)
+            if power is None:
+                raise ParseError(f"unknown operator {op!r}")
+            if power < min_power:
+                return left
+            self.take()
+            left = Binary(op, left, self.expression(power + 1))
+
+    def prefix(self) -> Node:
+        token = self.take()
+        while token.type == Token.WSPACE:
+            token = self.take()
+        if token.type == Token.OP_PRE:
+            operand = self.expression(_PREFIX_POWER)
+            return Unary(token.value, operand)
+        if token.type == Token.OPERAND:
+            if token.subtype == Token.RANGE:
+                return self.reference(token.value)
+            return Const(_scalar_literal(token))
+        if token.type == Token.FUNC and token.subtype == Token.OPEN:
+            return self.call(token.value[:-1])
+        if token.type == Token.PAREN and token.subtype == Token.OPEN:
+            inner = self.expression()
+            close = self.take()
+            if not (close.type == Token.PAREN and close.subtype == Token.CLOSE):
+                raise ParseError("unbalanced parentheses")
+            return inner
+        if token.type == Token.ARRAY and token.subtype == Token.OPEN:
+            return self.array()
+        raise ParseError(f"unexpected {token.value!r}")
+
+    def call(self, name: str) -> Node:
+        args: list[Node] = []
+        expect_arg = True
+        while True:
+            token = self.peek()
+            if token is None:
+                raise ParseError(f"{name}( is not closed")
+            if token.type == Token.WSPACE:
+                self.take()
+                continue
+            if token.type == Token.FUNC and token.subtype == Token.CLOSE:
+                self.take()
+                if expect_arg and args:
+                    args.append(Missing())
+                break
+            if token.type == Token.SEP and token.subtype == Token.ARG:
+                self.take()
+                if expect_arg:
+                    args.append(Missing())
+                expect_arg = True
+                continue
+            if not expect_arg:
+                raise ParseError(f"missing ',' between arguments of {name}")
+            args.append(self.expression())
+            expect_arg = False
+        return Call(canonical_function(name), tuple(args))
+
+    def array(self) -> Node:
+        rows: list[list[Scalar]] = [[]]
+        while True:
+            token = self.take()
+            if token.type == Token.ARRAY and token.subtype == Token.CLOSE:
+                break
+            if token.type == Token.SEP:
+                if token.subtype == Token.ROW:
+                    rows.append([])
+                continue
+            if token.type == Token.OP_PRE and token.value == "-":
+                number = self.take()
+                rows[-1].append(-float(number.value))
+                continue
+            rows[-1].append(_scalar_literal(token))
+        if len({len(r) for r in rows}) != 1:
+            raise ParseError("array constant rows differ in length")
+        return ArrayConst(tuple(tuple(r) for r in rows))
+
+    def reference(self, text: str) -> Node:
+        sheet, ref = split_sheet(text)
+        if ref.upper() == "#REF!":
+            return Const(ExcelError.REF)
+        first, colon, last = ref.partition(":")
+        try:
+            a = parse_endpoint(first, first=True)
+            b = parse_endpoint(last, first=False) if colon else None
+        except ValueError:
+            if colon:
+                raise ParseError(f"unsupported reference {text!r}") from None
+            return self.name(ref, sheet)
+        if b is None:
+            return CellRef(sheet, a.row if a.row_abs else a.row - self.row,
+                           a.col if a.col_abs else a.col - self.col, a.row_abs, a.col_abs)
+        return AreaRef(sheet,
+                       a.row if a.row_abs else a.row - self.row, a.col if a.col_abs else a.col - self.col,
+                       b.row if b.row_abs else b.row - self.row, b.col if b.col_abs else b.col - self.col,
+                       a.row_abs, a.col_abs, b.row_abs, b.col_abs)
+
+    def name(self, name: str, sheet: str | None) -> Node:
+        if "[" in name:
+            raise ParseError(f"unsupported structured reference {name!r}")
+        resolved = self.names(name, sheet or self.sheet) if self.names else None
+        return resolved if resolved is not None else Const(ExcelError.NAME)
+
+
+def parse_formula(text: str, row: int, col: int, *, sheet: str,
+                  names: NameResolver | None = None) -> Node:
+    """Parse ``=...`` (or a name's definition without ``=``) anchored at (row, col) on ``sheet``."""
+    source = text if text.startswith("=") else "=" + text
+    try:
+        tokens = [t for t in Tokenizer(source).items]
+    except TokenizerError as exc:
+        raise ParseError(str(exc)) from None
+    while tokens and tokens[-1].type == Token.WSPACE:
+        tokens.pop()
+    if not tokens:
+        raise ParseError("empty formula")
+    parser = _Parser(tokens, row, col, sheet, names)
+    node = parser.expression()
+    if parser.peek() is not None:
+        raise ParseError(f"unexpected {parser.peek().value!r}")
+    return node

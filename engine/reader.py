@@ -1,0 +1,151 @@
+"""Read .xlsx/.xlsm files with openpyxl, safely and without ever writing to them.
+
+openpyxl is loaded twice, once for formulas and once for the values Excel cached. XML is parsed
+through defusedxml (openpyxl uses it when installed), so entity bombs are refused. Pivot tables
+are not part of the calculation model and openpyxl 3.1 cannot read some pivot caches (it raises a
+TypeError on collab_filter.xlsx), so their parts are left out of the package before it is read.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import re
+import zipfile
+import zlib
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet.formula import ArrayFormula
+
+from .errors import WorkbookError
+from .model import Cell, DefinedName, Sheet
+from .references import Range
+from .values import ExcelError, Scalar
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PIVOT_PART = re.compile(r"^xl/(pivotTables|pivotCache)/")
+_PIVOT_REL = re.compile(r"<Relationship\b[^>]*Target=\"[^\"]*pivot(Table|CacheDefinition)[^\"]*\"[^>]*/>")
+_PIVOT_CACHES = re.compile(r"<pivotCaches>.*?</pivotCaches>", re.S)
+_PIVOT_TYPES = re.compile(r"<Override\b[^>]*PartName=\"/xl/pivot[^\"]*\"[^>]*/>")
+MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
+
+
+def _package_bytes(path: str) -> bytes:
+    """The file's bytes as a clean package for openpyxl, or a WorkbookError saying why not."""
+    if not os.path.exists(path):
+        raise WorkbookError("no such file", file=path)
+    if os.path.isdir(path):
+        raise WorkbookError("is a directory, not a workbook", file=path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise WorkbookError(f"cannot read: {exc.strerror}", file=path) from None
+    if data.startswith(_OLE_MAGIC):
+        raise WorkbookError("encrypted (password-protected) or legacy .xls file: only unencrypted "
+                            ".xlsx/.xlsm can be read", file=path)
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+        infos = source.infolist()
+    except zipfile.BadZipFile:
+        kind = "truncated or corrupt zip package" if data.startswith(b"PK") else "not an .xlsx/.xlsm file (not a zip package)"
+        raise WorkbookError(kind, file=path) from None
+    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        raise WorkbookError("package inflates to more than 512 MB: refused", file=path)
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError("not a spreadsheet package (no xl/workbook.xml)", file=path)
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in infos:
+                if _PIVOT_PART.match(info.filename):
+                    continue
+                body = source.read(info)
+                if info.filename.endswith(".rels"):
+                    body = _PIVOT_REL.sub("", body.decode("utf-8")).encode("utf-8")
+                elif info.filename == "xl/workbook.xml":
+                    body = _PIVOT_CACHES.sub("", body.decode("utf-8")).encode("utf-8")
+                elif info.filename == "[Content_Types].xml":
+                    body = _PIVOT_TYPES.sub("", body.decode("utf-8")).encode("utf-8")
+                target.writestr(info, body)
+    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError) as exc:
+        raise WorkbookError(f"truncated or corrupt zip package ({exc})", file=path) from None
+    return out.getvalue()
+
+
+def _load(data: bytes, path: str, data_only: bool) -> Any:
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False,
+                                      rich_text=False)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # openpyxl and the XML parsers raise many types on bad input
+        name = type(exc).__name__
+        if "Entities" in name or "DTD" in name or "entit" in str(exc).lower():
+            reason = "unsafe XML (entity declarations, e.g. an entity bomb): refused"
+        else:
+            reason = f"cannot be read as a workbook ({name}: {str(exc).splitlines()[0] if str(exc) else ''})"
+        raise WorkbookError(reason, file=path) from None
+
+
+def _scalar(value: Any, data_type: str) -> Scalar:
+    """An openpyxl cell value as an engine value."""
+    if value is None:
+        return None
+    if data_type == "e":
+        return ExcelError.from_text(value) if ExcelError.is_error_text(str(value)) else ExcelError.VALUE
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
+        return float(to_excel(value))
+    return str(value)
+
+
+def _cached(values_ws: Any, row: int, col: int) -> Scalar:
+    xc = values_ws._cells.get((row, col))
+    return None if xc is None else _scalar(xc.value, xc.data_type)
+
+
+def read_cells(path: str) -> tuple[list[Sheet], dict[str, DefinedName], list[str]]:
+    """Sheets with their cells and sheet-scoped names, workbook-scoped names, sheet order."""
+    data = _package_bytes(path)
+    formulas = _load(data, path, data_only=False)
+    cached = _load(data, path, data_only=True)
+    sheets: list[Sheet] = []
+    for ws in formulas.worksheets:
+        sheet = Sheet(ws.title)
+        values_ws = cached[ws.title]
+        # ws._cells holds only the cells the file has; iter_rows() would create the empty ones.
+        for (row, col), xc in ws._cells.items():
+            raw = xc.value
+            cached_value = _cached(values_ws, row, col)
+            if isinstance(raw, ArrayFormula):
+                cell = Cell(ws.title, row, col, cached_value, "=" + raw.text.lstrip("="), cached_value)
+                cell.array_range = Range.parse(raw.ref, ws.title)
+            elif xc.data_type == "f" and isinstance(raw, str):
+                cell = Cell(ws.title, row, col, cached_value, raw, cached_value)
+            else:
+                value = _scalar(raw, xc.data_type)
+                if value is None and xc.style_id == 0:
+                    continue
+                cell = Cell(ws.title, row, col, value, None, value)
+            sheet.cells[(row, col)] = cell
+        for master in [c for c in sheet.cells.values() if c.array_range is not None]:
+            for row, col in master.array_range.cells():
+                if (row, col) == (master.row, master.col):
+                    continue
+                member_cached = _cached(values_ws, row, col)
+                member = Cell(ws.title, row, col, member_cached, None, member_cached)
+                member.master = master
+                sheet.cells[(row, col)] = member
+        for name, dn in ws.defined_names.items():
+            sheet.names[name.upper()] = DefinedName(name, dn.attr_text or "", ws.title, bool(dn.hidden))
+        sheets.append(sheet)
+    names = {name.upper(): DefinedName(name, dn.attr_text or "", None, bool(dn.hidden))
+             for name, dn in formulas.defined_names.items() if not name.startswith("_xlnm.")}
+    return sheets, names, [s.name for s in sheets]

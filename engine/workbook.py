@@ -1,0 +1,245 @@
+"""The public Python API: load a workbook, read and set cells, recalculate, save a copy.
+
+>>> wb = Workbook.load("collab_filter.xlsx")
+>>> wb["dotprod!V41"]                      # a value
+>>> wb.array("dotprod!H25:V39")            # a numpy array
+>>> wb["dotprod!B25"] = 0.5                # recalculates what depends on it (automatic mode)
+>>> wb.save_values("trained.xlsx")         # a copy carrying the engine's values
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from .calculation import Calculation
+from .errors import DefinedNameError, FormulaError, UnsupportedFunctionError, WorkbookError
+from .functions import REGISTRY
+from .ir import Call, Const, Node
+from .model import Cell, DefinedName, Sheet
+from .parser import ParseError, parse_formula
+from .reader import read_cells
+from .references import Range, parse_cell, split_sheet
+from .values import ExcelError, Scalar
+
+
+class Workbook:
+    """A workbook whose formulas the engine computes."""
+
+    def __init__(self, sheets: list[Sheet], names: dict[str, DefinedName], *,
+                 path: str | None = None, seed: int | None = 0) -> None:
+        self.path = path
+        self.sheets: dict[str, Sheet] = {s.name: s for s in sheets}
+        self.names = names
+        self.unsupported: dict[str, list[tuple[str, str]]] = {}
+        self._name_nodes: dict[tuple[str | None, str], Node | None] = {}
+        self._resolving: set[tuple[str | None, str]] = set()
+        self._parse_all()
+        random_cells = [c for s in sheets for c in s.cells.values()
+                        if c.node is not None and _calls_random(c.node)]
+        try:
+            self.calc = Calculation(self.sheets, seed=seed, random_cells=random_cells)
+        except FormulaError as exc:
+            raise exc.located(file=path) from None
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, seed: int | None = 0, calculate: bool = False) -> "Workbook":
+        """Read a workbook; values are Excel's cached ones until ``calculate()``."""
+        path = os.fspath(path)
+        sheets, names, _ = read_cells(path)
+        book = cls(sheets, names, path=path, seed=seed)
+        if calculate:
+            book.calculate()
+        return book
+
+    def _parse_all(self) -> None:
+        interned: dict[Node, Node] = {}
+        for sheet in self.sheets.values():
+            for cell in sheet.cells.values():
+                if cell.formula is None:
+                    continue
+                try:
+                    node = parse_formula(cell.formula, cell.row, cell.col, sheet=sheet.name,
+                                         names=self._resolve_name)
+                except ParseError as exc:
+                    raise FormulaError(sheet.name, cell.address, f"cannot parse {cell.formula!r}: {exc}",
+                                       file=self.path) from None
+                cell.node = interned.setdefault(node, node)
+                for n in cell.node.walk():
+                    if isinstance(n, Call):
+                        spec = REGISTRY.get(n.name)
+                        if spec is None:
+                            self.unsupported.setdefault(n.name, []).append((sheet.name, cell.address))
+                        elif len(n.args) < spec.min_args or (
+                                spec.max_args is not None and len(n.args) > spec.max_args):
+                            raise FormulaError(sheet.name, cell.address,
+                                               f"{n.name} takes {spec.min_args}..{spec.max_args} arguments, "
+                                               f"got {len(n.args)}", file=self.path)
+                if cell.value is None and cell.array_range is None:
+                    cell.dirty = True
+
+    def _resolve_name(self, name: str, sheet: str) -> Node | None:
+        key_name = name.upper()
+        scoped = self.sheets[sheet].names.get(key_name) if sheet in self.sheets else None
+        definition = scoped or self.names.get(key_name)
+        if definition is None:
+            return None
+        key = (definition.sheet, key_name)
+        if key not in self._name_nodes:
+            if key in self._resolving:
+                return Const(ExcelError.REF)
+            self._resolving.add(key)
+            try:
+                self._name_nodes[key] = parse_formula(definition.text, 1, 1,
+                                                      sheet=definition.sheet or sheet,
+                                                      names=self._resolve_name)
+            except ParseError:
+                self._name_nodes[key] = Const(ExcelError.REF)
+            finally:
+                self._resolving.discard(key)
+        return self._name_nodes[key]
+
+    def check_supported(self) -> None:
+        """Raise UnsupportedFunctionError for the first cell that calls an unknown function."""
+        for function, cells in sorted(self.unsupported.items()):
+            sheet, address = cells[0]
+            raise UnsupportedFunctionError(sheet, address, function, file=self.path)
+
+    # -- addressing -------------------------------------------------------------------------------
+    def _split(self, ref: str, sheet: str | None = None) -> tuple[str, str]:
+        name, local = split_sheet(ref)
+        name = name or sheet
+        if name is None:
+            if len(self.sheets) == 1:
+                name = next(iter(self.sheets))
+            else:
+                raise WorkbookError(f"reference {ref!r} needs a sheet name", file=self.path)
+        if name not in self.sheets:
+            raise WorkbookError(f"no sheet named {name!r}", file=self.path)
+        return name, local
+
+    def resolve(self, ref: str, sheet: str | None = None) -> Range:
+        """A1 text (``"dotprod!B25:F39"``) or a defined name (``"slope"`` with ``sheet``) as a Range."""
+        sheet_name, local = self._split(ref, sheet)
+        try:
+            return Range.parse(local, sheet_name)
+        except ValueError:
+            pass
+        definition = self.sheets[sheet_name].names.get(local.upper()) or self.names.get(local.upper())
+        if definition is None:
+            raise DefinedNameError(f"no cell, range or defined name {local!r}", file=self.path,
+                                   sheet=sheet_name)
+        rng = definition.range()
+        if rng is None:
+            raise DefinedNameError(f"defined name {definition.name!r} refers to {definition.text!r}, "
+                                   "not to a range", file=self.path, sheet=sheet_name)
+        return rng
+
+    def cell(self, sheet: str, row: int, col: int, *, create: bool = False) -> Cell | None:
+        cells = self.sheets[sheet].cells
+        cell = cells.get((row, col))
+        if cell is None and create:
+            cell = cells[(row, col)] = Cell(sheet, row, col)
+        return cell
+
+    def cells(self) -> Iterator[Cell]:
+        for sheet in self.sheets.values():
+            yield from sheet.cells.values()
+
+    def formula_cells(self) -> Iterator[Cell]:
+        return (c for c in self.cells() if c.node is not None or c.master is not None)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def value(self, sheet: str, row: int, col: int) -> Scalar:
+        return self.calc.value(sheet, row, col)
+
+    def __getitem__(self, ref: str) -> Scalar:
+        rng = self.resolve(ref)
+        return self.calc.value(rng.sheet, rng.r1, rng.c1)
+
+    def values(self, ref: str, sheet: str | None = None) -> list[list[Scalar]]:
+        return self.calc.grid(self.resolve(ref, sheet)).rows
+
+    def array(self, ref: str, sheet: str | None = None) -> np.ndarray:
+        """A range as a float array; cells that hold no number are NaN."""
+        rows = self.values(ref, sheet)
+        return np.array([[v if type(v) is float else np.nan for v in row] for row in rows],
+                         dtype=np.float64)
+
+    # -- writing -------------------------------------------------------------------------------------
+    def __setitem__(self, ref: str, value: object) -> None:
+        self.set(ref, value)
+
+    def set(self, ref: str, value: object, sheet: str | None = None) -> None:
+        """Put a constant (or an array of constants) into an input range."""
+        rng = self.resolve(ref, sheet)
+        grid = np.asarray(value, dtype=object)
+        if grid.ndim == 0:
+            grid = np.full((rng.height, rng.width), value, dtype=object)
+        grid = grid.reshape(rng.height, rng.width)
+        automatic, self.calc.automatic = self.calc.automatic, False
+        try:
+            for i, (r, c) in enumerate(rng.cells()):
+                self.set_cell(rng.sheet, r, c, grid.flat[i])
+        finally:
+            self.calc.automatic = automatic
+        if automatic:
+            self.calc.recalculate()
+
+    def set_cell(self, sheet: str, row: int, col: int, value: object) -> None:
+        cell = self.cell(sheet, row, col, create=True)
+        assert cell is not None
+        if cell.node is not None or cell.master is not None:
+            raise WorkbookError(f"{cell.address} holds a formula; only constants can be set",
+                                file=self.path, sheet=sheet, cell=cell.address)
+        self.calc.set_value(cell, _as_scalar(value))
+
+    # -- calculation ---------------------------------------------------------------------------------
+    @property
+    def automatic(self) -> bool:
+        return self.calc.automatic
+
+    @automatic.setter
+    def automatic(self, on: bool) -> None:
+        self.calc.automatic = on
+        if on:
+            self.calc.recalculate()
+
+    def calculate(self) -> int:
+        """Full recalculation of every formula; returns how many were computed."""
+        return self.calc.calculate_all()
+
+    def recalculate(self) -> int:
+        """Recompute what is stale (Excel's ``Calculate`` in manual mode)."""
+        return self.calc.recalculate()
+
+    def save_values(self, out: str | os.PathLike) -> str:
+        """Write a copy of the source workbook whose cells carry the engine's current values."""
+        from .writer import save_values
+        return save_values(self, os.fspath(out))
+
+
+def _calls_random(node: Node) -> bool:
+    for n in node.walk():
+        if isinstance(n, Call):
+            spec = REGISTRY.get(n.name)
+            if spec is not None and spec.random:
+                return True
+    return False
+
+
+def _as_scalar(value: object) -> Scalar:
+    if value is None or isinstance(value, (str, bool, ExcelError)):
+        return value  # type: ignore[return-value]
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise WorkbookError(f"cannot store {value!r} in a cell") from None
+
+
+def load(path: str | os.PathLike, **kwargs) -> Workbook:
+    return Workbook.load(path, **kwargs)
