@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from typing import Iterable
 
+from .blocks import Block, BlockEvaluator, Fallback, find_blocks
 from .errors import CircularReferenceError
 from .graph import DependencyGraph
 from .interpreter import Interpreter
@@ -20,15 +21,50 @@ from .values import Array, ErrorResult, ExcelError, Scalar
 
 class Calculation:
     def __init__(self, sheets: dict[str, Sheet], *, seed: int | None = 0,
-                 random_cells: Iterable[Cell] = ()) -> None:
+                 random_cells: Iterable[Cell] = (), blocks: bool = True) -> None:
         self.sheets = sheets
         self.rng = random.Random(seed)
         self.graph = DependencyGraph(sheets)
         self.interpreter = Interpreter(self)
+        self.block_evaluator = BlockEvaluator(self)
+        self.block_of: dict[Cell, Block] = {}
+        self.units: list[Cell | Block] = self._units(blocks)
         self.automatic = True
         self.random_cells = [c for c in random_cells]  # recomputed at every recalculation
         self._current: list[Cell] = []
         self.evaluations = 0
+
+    def _units(self, use_blocks: bool) -> list[Cell | Block]:
+        """The calculation order with each block in one place; no blocks if that would cycle."""
+        order = self.graph.order
+        blocks = find_blocks(order, self.graph.precedents) if use_blocks else []
+        if not blocks:
+            return list(order)
+        block_of = {cell: b for b in blocks for cell in b.cells}
+        unit = lambda c: block_of.get(c, c)  # noqa: E731
+        users: dict[object, set] = {}
+        indegree: dict[object, int] = {}
+        for cell in order:
+            u = unit(cell)
+            indegree.setdefault(u, 0)
+            for p in self.graph.precedents[cell]:
+                pu = unit(p)
+                if pu is not u and u not in users.setdefault(pu, set()):
+                    users[pu].add(u)
+                    indegree[u] = indegree.get(u, 0) + 1
+        ready = [u for u, d in indegree.items() if d == 0]
+        units: list[Cell | Block] = []
+        while ready:
+            u = ready.pop()
+            units.append(u)
+            for v in users.get(u, ()):
+                indegree[v] -= 1
+                if indegree[v] == 0:
+                    ready.append(v)
+        if len(units) != len(indegree):
+            return list(order)  # grouping would create a cycle between blocks: keep cells
+        self.block_of = block_of
+        return units
 
     # -- the CellSource protocol used by the interpreter ----------------------------------------
     def value(self, sheet: str, row: int, col: int) -> Scalar:
@@ -100,6 +136,9 @@ class Calculation:
 
     def _mark(self, cell: Cell) -> None:
         cell.dirty = True
+        block = self.block_of.get(cell)
+        if block is not None:
+            block.dirty = True
         if cell.array_range is not None:
             cells = self.sheets[cell.sheet].cells
             for r, c in cell.array_range.cells():
@@ -125,10 +164,27 @@ class Calculation:
                 self._mark(cell)
                 self.mark_dependents(cell.sheet, cell.row, cell.col)
         before = self.evaluations
-        for cell in self.graph.order:
-            if cell.dirty:
-                self._evaluate(cell)
+        for unit in self.units:
+            if type(unit) is Block:
+                if unit.dirty:
+                    self._evaluate_block(unit)
+            elif unit.dirty:
+                self._evaluate(unit)
         return self.evaluations - before
+
+    def _evaluate_block(self, block: Block) -> None:
+        block.dirty = False
+        try:
+            values = self.block_evaluator.evaluate(block)
+        except Fallback:
+            for cell in block.cells:
+                if cell.dirty:
+                    self._evaluate(cell)
+            return
+        for cell, v in zip(block.cells, values):
+            cell.value = v
+            cell.dirty = False
+        self.evaluations += len(block.cells)
 
     def calculate_all(self) -> int:
         """Excel's full recalculation (Ctrl+Alt+F9): every formula, whatever changed."""

@@ -33,6 +33,8 @@ class DependencyGraph:
         self.sheets = sheets
         self.dependents: dict[Address, list[Cell]] = defaultdict(list)
         self.large: list[tuple[Range, Cell]] = []
+        # what blocks read through OFFSET, one bounding range per block, replaced at each evaluation
+        self.dynamic_blocks: dict[int, tuple[Range, list[Cell]]] = {}
         self.formulas: list[Cell] = [c for s in sheets.values() for c in s.cells.values()
                                      if c.node is not None]
         self.precedents: dict[Cell, set[Cell]] = {}
@@ -92,12 +94,18 @@ class DependencyGraph:
             if cell not in deps:
                 deps.append(cell)
 
+    def add_dynamic_block(self, rng: Range, cells: list[Cell]) -> None:
+        self.dynamic_blocks[id(cells)] = (rng, cells)
+
     def readers(self, sheet: str, row: int, col: int) -> list[Cell]:
         """The formula cells that read this address (directly)."""
         out = list(self.dependents.get((sheet, row, col), ()))
         for rng, cell in self.large:
             if rng.contains(sheet, row, col):
                 out.append(cell)
+        for rng, cells in self.dynamic_blocks.values():
+            if rng.contains(sheet, row, col):
+                out.extend(cells)
         return out
 
     def _order(self) -> list[Cell]:

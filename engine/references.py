@@ -23,6 +23,8 @@ def column_index(letters: str) -> int:
 
 def column_letters(index: int) -> str:
     """1 -> ``"A"``, 27 -> ``"AA"``."""
+    if index < 1:
+        raise ValueError(f"column {index} is off the sheet")
     letters = ""
     while index:
         index, rem = divmod(index - 1, 26)
