@@ -1,22 +1,42 @@
 """Recalculation: Excel's automatic and manual modes over the dependency graph.
 
-Cells are computed in dependency order. A reference made at run time (OFFSET) may point at a cell
-that is still stale: reading it computes it first (a pull), and the edge is remembered so that a
-later change of that cell recalculates the reader. After an input changes, only the cells that
-depend on it are recomputed.
+Cells are computed in dependency order; blocks of one shared formula are one unit, computed by
+the numpy backend. A reference made at run time (OFFSET) may point at a cell that is still stale:
+reading it during a recalculation computes it first (a pull), and the edge is remembered so that
+a later change of that cell recalculates the reader.
+
+After inputs change, only what depends on them is recomputed, following a *plan*: the ordered
+units reachable from the changed inputs (and the volatile random cells), compiled once into
+straight-line code (:mod:`engine.compiled`) and cached by the set of changed inputs. A macro that
+pastes the same ranges epoch after epoch thus reuses one plan.
+
+As in Excel, reading a cell never recalculates it in manual mode: a macro that copies a
+dependent cell before ``Calculate`` copies the stale value, as Excel would.
 """
 from __future__ import annotations
 
 import random
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from .blocks import Block, BlockEvaluator, Fallback, find_blocks
+from .compiled import compile_plan
 from .errors import CircularReferenceError
 from .graph import DependencyGraph
 from .interpreter import Interpreter
 from .model import Cell, Sheet
 from .references import Range
 from .values import Array, ErrorResult, ExcelError, Scalar
+
+Unit = Cell | Block
+
+
+@dataclass
+class Plan:
+    run: list[Unit]         # computed, in order
+    elsewhere: list[Unit]   # affected but on another sheet than the one calculated: left stale
+    function: Callable[[], None]
+    version: int
 
 
 class Calculation:
@@ -28,13 +48,17 @@ class Calculation:
         self.interpreter = Interpreter(self)
         self.block_evaluator = BlockEvaluator(self)
         self.block_of: dict[Cell, Block] = {}
-        self.units: list[Cell | Block] = self._units(blocks)
+        self.units: list[Unit] = self._units(blocks)
+        self.position = {u: i for i, u in enumerate(self.units)}
         self.automatic = True
-        self.random_cells = [c for c in random_cells]  # recomputed at every recalculation
+        self.random_cells = list(random_cells)  # volatile: recomputed at every recalculation
+        self.pending: set[Cell] = set()    # inputs changed since the last recalculation
+        self.stale = any(c.dirty for c in self.graph.order)  # dirty units outside any plan
+        self._plans: dict[tuple[frozenset[Cell], str | None], Plan] = {}
         self._current: list[Cell] = []
         self.evaluations = 0
 
-    def _units(self, use_blocks: bool) -> list[Cell | Block]:
+    def _units(self, use_blocks: bool) -> list[Unit]:
         """The calculation order with each block in one place; no blocks if that would cycle."""
         order = self.graph.order
         blocks = find_blocks(order, self.graph.precedents) if use_blocks else []
@@ -42,8 +66,8 @@ class Calculation:
             return list(order)
         block_of = {cell: b for b in blocks for cell in b.cells}
         unit = lambda c: block_of.get(c, c)  # noqa: E731
-        users: dict[object, set] = {}
-        indegree: dict[object, int] = {}
+        users: dict[Unit, set[Unit]] = {}
+        indegree: dict[Unit, int] = {}
         for cell in order:
             u = unit(cell)
             indegree.setdefault(u, 0)
@@ -53,7 +77,7 @@ class Calculation:
                     users[pu].add(u)
                     indegree[u] = indegree.get(u, 0) + 1
         ready = [u for u, d in indegree.items() if d == 0]
-        units: list[Cell | Block] = []
+        units: list[Unit] = []
         while ready:
             u = ready.pop()
             units.append(u)
@@ -66,7 +90,7 @@ class Calculation:
         self.block_of = block_of
         return units
 
-    # -- the CellSource protocol used by the interpreter ----------------------------------------
+    # -- the CellSource protocol used by the interpreter (pulls stale cells) --------------------
     def value(self, sheet: str, row: int, col: int) -> Scalar:
         try:
             cell = self.sheets[sheet].cells.get((row, col))
@@ -101,7 +125,15 @@ class Calculation:
         if self._current:
             self.graph.add_dynamic(rng, self._current[-1])
 
-    # -- evaluation -----------------------------------------------------------------------------
+    # -- reads from outside: never a pull; in automatic mode, first bring everything up to date --
+    def read(self, rng: Range) -> list[list[Scalar]]:
+        if self.automatic and (self.pending or self.stale):
+            self.recalculate()
+        cells = self.sheets[rng.sheet].cells
+        return [[cells[(r, c)].value if (r, c) in cells else None
+                 for c in range(rng.c1, rng.c2 + 1)] for r in range(rng.r1, rng.r2 + 1)]
+
+    # -- evaluation -------------------------------------------------------------------------------
     def _evaluate(self, cell: Cell) -> None:
         if cell in self._current:
             cycle = self._current[self._current.index(cell):] + [cell]
@@ -115,62 +147,6 @@ class Calculation:
             self._current.pop()
         self.evaluations += 1
         self.store(cell, result)
-
-    def store(self, cell: Cell, result: Scalar | Array) -> None:
-        """Write a formula's result into its cell (or, for an array formula, its target range)."""
-        cell.dirty = False
-        if cell.array_range is None:
-            cell.value = result  # type: ignore[assignment]
-            return
-        cells = self.sheets[cell.sheet].cells
-        target = cell.array_range
-        for i, row in enumerate(result.rows):  # type: ignore[union-attr]
-            for j, v in enumerate(row):
-                member = cells[(target.r1 + i, target.c1 + j)]
-                member.value = v
-                member.dirty = False
-
-    def mark_all(self) -> None:
-        for cell in self.graph.order:
-            self._mark(cell)
-
-    def _mark(self, cell: Cell) -> None:
-        cell.dirty = True
-        block = self.block_of.get(cell)
-        if block is not None:
-            block.dirty = True
-        if cell.array_range is not None:
-            cells = self.sheets[cell.sheet].cells
-            for r, c in cell.array_range.cells():
-                cells[(r, c)].dirty = True
-
-    def mark_dependents(self, sheet: str, row: int, col: int) -> None:
-        """Mark every formula that depends, directly or not, on the given cell."""
-        stack = self.graph.readers(sheet, row, col)
-        while stack:
-            cell = stack.pop()
-            if cell.dirty:
-                continue
-            self._mark(cell)
-            targets = [(cell.sheet, cell.row, cell.col)] if cell.array_range is None else \
-                [(cell.sheet, r, c) for r, c in cell.array_range.cells()]
-            for address in targets:
-                stack.extend(self.graph.readers(*address))
-
-    def recalculate(self) -> int:
-        """Compute every stale formula (and the random ones), in order; returns how many."""
-        for cell in self.random_cells:
-            if not cell.dirty:
-                self._mark(cell)
-                self.mark_dependents(cell.sheet, cell.row, cell.col)
-        before = self.evaluations
-        for unit in self.units:
-            if type(unit) is Block:
-                if unit.dirty:
-                    self._evaluate_block(unit)
-            elif unit.dirty:
-                self._evaluate(unit)
-        return self.evaluations - before
 
     def _evaluate_block(self, block: Block) -> None:
         block.dirty = False
@@ -186,14 +162,138 @@ class Calculation:
             cell.dirty = False
         self.evaluations += len(block.cells)
 
+    def store(self, cell: Cell, result: Scalar | Array) -> None:
+        """Write a formula's result into its cell (or, for an array formula, its target range)."""
+        cell.dirty = False
+        if cell.array_range is None:
+            cell.value = result  # type: ignore[assignment]
+            return
+        cells = self.sheets[cell.sheet].cells
+        target = cell.array_range
+        for i, row in enumerate(result.rows):  # type: ignore[union-attr]
+            for j, v in enumerate(row):
+                member = cells[(target.r1 + i, target.c1 + j)]
+                member.value = v
+                member.dirty = False
+
+    # -- marking -----------------------------------------------------------------------------------
+    def _mark(self, unit: Unit) -> None:
+        if type(unit) is Block:
+            unit.dirty = True
+            for cell in unit.cells:
+                cell.dirty = True
+            return
+        unit.dirty = True  # type: ignore[union-attr]
+        block = self.block_of.get(unit)  # type: ignore[arg-type]
+        if block is not None:
+            block.dirty = True
+        if unit.array_range is not None:  # type: ignore[union-attr]
+            cells = self.sheets[unit.sheet].cells  # type: ignore[union-attr]
+            for r, c in unit.array_range.cells():  # type: ignore[union-attr]
+                cells[(r, c)].dirty = True
+
+    def _outputs(self, unit: Unit) -> Iterable[tuple[str, int, int]]:
+        cells = unit.cells if type(unit) is Block else [unit]
+        for cell in cells:  # type: ignore[union-attr]
+            if cell.array_range is None:
+                yield cell.sheet, cell.row, cell.col
+            else:
+                for r, c in cell.array_range.cells():
+                    yield cell.sheet, r, c
+
+    def affected(self, inputs: Iterable[Cell], volatile: bool = True) -> list[Unit]:
+        """The units that depend on the inputs (or on a random cell), in calculation order."""
+        unit_of = self.block_of.get
+        stack: list[Unit] = [unit_of(c, c) for c in self.random_cells] if volatile else []
+        for cell in inputs:
+            stack.extend(unit_of(r, r) for r in self.graph.readers(cell.sheet, cell.row, cell.col))
+        seen: set[Unit] = set()
+        while stack:
+            unit = stack.pop()
+            if unit in seen:
+                continue
+            seen.add(unit)
+            for address in self._outputs(unit):
+                stack.extend(unit_of(r, r) for r in self.graph.readers(*address))
+        return sorted(seen, key=self.position.__getitem__)
+
+    # -- recalculation ------------------------------------------------------------------------------
+    def recalculate(self, sheet: str | None = None) -> int:
+        """Compute what is stale (Excel's ``Calculate``; with ``sheet``, ``Worksheet.Calculate``)."""
+        if self.stale:
+            before = self.evaluations
+            self._recalculate_marked(sheet)
+            return self.evaluations - before
+        plan = self._plan(sheet)
+        for unit in plan.run:
+            self._mark(unit)
+        plan.function()
+        for unit in plan.elsewhere:
+            self._mark(unit)
+        self.stale = bool(plan.elsewhere)
+        self.pending.clear()
+        return _size(plan.run)
+
+    def _plan(self, sheet: str | None) -> Plan:
+        key = (frozenset(self.pending), sheet)
+        plan = self._plans.get(key)
+        if plan is None or plan.version != self.graph.version:
+            units = self.affected(self.pending)
+            run = [u for u in units if sheet is None or _sheet_of(u) == sheet]
+            # Random cells of other sheets are recomputed when their sheet is: not stale meanwhile.
+            elsewhere = [] if sheet is None else [
+                u for u in self.affected(self.pending, volatile=False) if _sheet_of(u) != sheet]
+            plan = Plan(run, elsewhere, compile_plan(self, run), self.graph.version)
+            self._plans[key] = plan
+        return plan
+
+    def _recalculate_marked(self, sheet: str | None) -> None:
+        """The general path, for cells already marked stale: every dirty unit, in order."""
+        for unit in self.affected(self.pending):
+            self._mark(unit)
+        self.pending.clear()
+        remaining = False
+        for unit in self.units:
+            if not unit.dirty:
+                continue
+            if sheet is not None and _sheet_of(unit) != sheet:
+                remaining = True
+            elif type(unit) is Block:
+                self._evaluate_block(unit)
+            else:
+                self._evaluate(unit)  # type: ignore[arg-type]
+        self.stale = remaining
+
     def calculate_all(self) -> int:
         """Excel's full recalculation (Ctrl+Alt+F9): every formula, whatever changed."""
-        self.mark_all()
-        return self.recalculate()
+        key = (frozenset(("ALL",)), None)  # type: ignore[arg-type]
+        plan = self._plans.get(key)  # type: ignore[arg-type]
+        if plan is None or plan.version != self.graph.version:
+            plan = Plan(self.units, [], compile_plan(self, self.units), self.graph.version)
+            self._plans[key] = plan  # type: ignore[index]
+        for unit in self.units:
+            self._mark(unit)
+        plan.function()
+        self.pending.clear()
+        self.stale = False
+        return _size(self.units)
 
     def set_value(self, cell: Cell, value: Scalar) -> None:
         """A new constant in a cell; recalculates its dependents at once in automatic mode."""
         cell.value = value
-        self.mark_dependents(cell.sheet, cell.row, cell.col)
+        self.pending.add(cell)
         if self.automatic:
             self.recalculate()
+
+    def cell_created(self) -> None:
+        """A cell that did not exist now does: compiled plans skipped it as empty."""
+        self.graph.version += 1
+
+
+def _sheet_of(unit: Unit) -> str:
+    return unit.sheet
+
+
+def _size(units: list[Unit]) -> int:
+    """How many formula cells the units compute."""
+    return sum(len(u.cells) if type(u) is Block else 1 for u in units)

@@ -35,6 +35,7 @@ class DependencyGraph:
         self.large: list[tuple[Range, Cell]] = []
         # what blocks read through OFFSET, one bounding range per block, replaced at each evaluation
         self.dynamic_blocks: dict[int, tuple[Range, list[Cell]]] = {}
+        self.version = 0  # bumped when an edge appears: plans built from older edges are stale
         self.formulas: list[Cell] = [c for s in sheets.values() for c in s.cells.values()
                                      if c.node is not None]
         self.precedents: dict[Cell, set[Cell]] = {}
@@ -87,15 +88,21 @@ class DependencyGraph:
     def add_dynamic(self, rng: Range, cell: Cell) -> None:
         """Record that ``cell`` read ``rng`` through a reference computed at run time (OFFSET)."""
         if rng.size > LARGE_RANGE:
-            self.large.append((rng, cell))
+            if (rng, cell) not in self.large:
+                self.large.append((rng, cell))
+                self.version += 1
             return
         for r, c in rng.cells():
             deps = self.dependents[(rng.sheet, r, c)]
             if cell not in deps:
                 deps.append(cell)
+                self.version += 1
 
     def add_dynamic_block(self, rng: Range, cells: list[Cell]) -> None:
-        self.dynamic_blocks[id(cells)] = (rng, cells)
+        known = self.dynamic_blocks.get(id(cells))
+        if known is None or known[0] != rng:
+            self.dynamic_blocks[id(cells)] = (rng, cells)
+            self.version += 1
 
     def readers(self, sheet: str, row: int, col: int) -> list[Cell]:
         """The formula cells that read this address (directly)."""

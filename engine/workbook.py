@@ -142,6 +142,7 @@ class Workbook:
         cell = cells.get((row, col))
         if cell is None and create:
             cell = cells[(row, col)] = Cell(sheet, row, col)
+            self.calc.cell_created()
         return cell
 
     def cells(self) -> Iterator[Cell]:
@@ -152,15 +153,16 @@ class Workbook:
         return (c for c in self.cells() if c.node is not None or c.master is not None)
 
     # -- reading ------------------------------------------------------------------------------------
+    # Reads never compute a cell on their own: in manual mode they show stale values, as Excel does.
     def value(self, sheet: str, row: int, col: int) -> Scalar:
-        return self.calc.value(sheet, row, col)
+        return self.calc.read(Range(sheet, row, col, row, col))[0][0]
 
     def __getitem__(self, ref: str) -> Scalar:
         rng = self.resolve(ref)
-        return self.calc.value(rng.sheet, rng.r1, rng.c1)
+        return self.value(rng.sheet, rng.r1, rng.c1)
 
     def values(self, ref: str, sheet: str | None = None) -> list[list[Scalar]]:
-        return self.calc.grid(self.resolve(ref, sheet)).rows
+        return self.calc.read(self.resolve(ref, sheet))
 
     def array(self, ref: str, sheet: str | None = None) -> np.ndarray:
         """A range as a float array; cells that hold no number are NaN."""
