@@ -1,0 +1,360 @@
+"""graddesc.xlsm: online gradient descent of y = a*x + b, one optimizer per tab.
+
+Every optimizer tab has the same frame: b and a in C1:C2 (names ``const``, ``slope``), the
+learning rate in D2 (``lr``), one epoch of pasted (x, y) data in A4:B32, one row per step with
+the prediction, the gradients and the new b and a, and the last row's new b and a in C32:D32
+(``lastconst``, ``lastslope``) for the macros to copy back to the top. Optimizer state that
+carries from one epoch to the next (momentum, mean squares, sums of squares) sits in row 33
+(``momtarget``, ``gradtarget``) and is fed by row 32 (``momlast``, ``ms_last``).
+"""
+from __future__ import annotations
+
+from . import lesson_data as data
+from .grid import absolute, span
+from .model import Book, Chart, MacroState, Series, Tab
+
+FIRST, LAST = 4, 3 + len(data.X_TRAIN)   # the step rows, 4..32
+STATE_ROW = LAST + 1                     # 33
+HISTORY = (38, 106)                      # basic's pasted rmse per epoch
+STEP_HEADERS = {"A": "x", "B": "y", "C": "b", "D": "a", "E": "pred", "F": "de/db", "G": "de/da",
+                "H": "new b", "I": "new a"}
+
+
+def _xy(tab: Tab) -> None:
+    for r, x in enumerate(data.X_TRAIN, start=FIRST):
+        tab.put(f"A{r}", x, number_format="0")
+        tab.put(f"B{r}", data.TRUE_SLOPE * x + data.TRUE_CONST, role="target", number_format="0")
+
+
+def _names(tab: Tab, **extra: tuple[str, str | None]) -> None:
+    """The names every optimizer tab has, plus ``extra`` (name=(top_left, bottom_right))."""
+    base = {"const": ("C1", None), "slope": ("C2", None), "lastconst": (f"C{LAST}", None),
+            "lastslope": (f"D{LAST}", None), "histgrad": (f"F{STATE_ROW}", f"G{STATE_ROW}")}
+    for name, (first, last) in {**base, **extra}.items():
+        tab.names[name] = absolute(tab.name, first, last)
+
+
+def _frame(name: str, lr: float | None, lr_cell: str = "D2") -> Tab:
+    """b, a, the learning rate, headers and the x/y data, common to every optimizer tab."""
+    tab = Tab(name)
+    tab.put("B1", "b", role="header")
+    tab.put("C1", 1, role="parameter")
+    tab.put("D1", "learn", role="header")
+    tab.put("B2", "a", role="header")
+    tab.put("C2", 1, role="parameter")
+    if lr is not None:
+        tab.put(lr_cell, lr, role="parameter", number_format="General")
+    for col, label in STEP_HEADERS.items():
+        tab.put(f"{col}3", label, role="header")
+    _xy(tab)
+    tab.put("C4", formula="=C1")
+    tab.put("D4", formula="=C2")
+    for r in range(FIRST, LAST + 1):
+        if r > FIRST:
+            tab.put(f"C{r}", formula=f"=H{r - 1}")
+            tab.put(f"D{r}", formula=f"=I{r - 1}")
+        tab.put(f"E{r}", formula=f"=C{r}+D{r}*A{r}")
+        tab.put(f"F{r}", formula=f"=2*(D{r}*A{r}+C{r}-B{r})")
+        tab.put(f"G{r}", formula=f"=F{r}*A{r}")
+    tab.column_widths.update({c: 10 for c in span("A", "O")})
+    tab.column_widths["A"] = 6
+    tab.column_widths["B"] = 6
+    tab.freeze = "A4"
+    return tab
+
+
+def _carry(tab: Tab, cols: str) -> None:
+    """Row 3 reads the state carried over from the previous epoch (row 33): =J33 ..."""
+    for col in cols:
+        tab.put(f"{col}3", formula=f"={col}{STATE_ROW}", role="header")
+
+
+def _state(tab: Tab, cols: str) -> None:
+    """Row 33: state constants the macros overwrite; reset fills them in."""
+    for col in cols:
+        tab.put(f"{col}{STATE_ROW}", 0, role="state")
+
+
+def _beta(tab: Tab, col: str, value: float, label: str | None = "beta") -> None:
+    if label:
+        tab.put(f"{chr(ord(col) - 1)}1", label, role="header")
+    tab.put(f"{col}1", value, role="parameter", number_format="General")
+    tab.put(f"{chr(ord(col) + 1)}1", formula=f"=1-{col}1", number_format="General")
+
+
+def _rule(tab: Tab, *lines: str) -> None:
+    """The update rule, written under the table."""
+    for i, line in enumerate(lines):
+        tab.put(f"A{STATE_ROW + 3 + i}", line, role="note" if i else "title")
+
+
+def _err2(tab: Tab, col: str = "L") -> None:
+    tab.put(f"{col}3", "err^2", role="header")
+    for r in range(FIRST, LAST + 1):
+        tab.put(f"{col}{r}", formula=f"=(B{r}-E{r})^2")
+    tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUM({col}{FIRST}:{col}{LAST}))")
+
+
+def basic() -> Tab:
+    tab = Tab("basic")
+    tab.put("B1", "intercept", role="header")
+    tab.put("C1", 1, role="parameter")
+    tab.put("E1", "learn", role="header")
+    tab.put("F1", 0.0001, role="parameter", number_format="General")
+    tab.put("I1", "de/db=2(ax+b-y)", role="note")
+    tab.put("B2", "slope", role="header")
+    tab.put("C2", 1, role="parameter")
+    tab.put("H2", "e=(ax+b-y)^2", role="note")
+    tab.put("I2", "de/da=x*2(ax+b-y)", role="note")
+    headers = ["x", "y", "intercept", "slope", "y_pred", "err^2", "errb1", "est de/db", "erra1",
+               "est de/da", "de/db", "de/da", "new a", "new b"]
+    for col, label in zip(span("A", "N"), headers):
+        tab.put(f"{col}3", label, role="header")
+    _xy(tab)
+    tab.put("C4", formula="=C1")
+    tab.put("D4", formula="=C2")
+    for r in range(FIRST, LAST + 1):
+        if r > FIRST:
+            tab.put(f"C{r}", formula=f"=N{r - 1}")
+            tab.put(f"D{r}", formula=f"=M{r - 1}")
+        tab.put(f"E{r}", formula=f"=C{r}+D{r}*A{r}")
+        tab.put(f"F{r}", formula=f"=(B{r}-E{r})^2")
+        tab.put(f"G{r}", formula=f"=(((C{r}+0.01)+A{r}*D{r})-B{r})^2")
+        tab.put(f"H{r}", formula=f"=(G{r}-F{r})/0.01")
+        tab.put(f"I{r}", formula=f"=(((D{r}+0.01)*A{r}+C{r})-B{r})^2")
+        tab.put(f"J{r}", formula=f"=(I{r}-F{r})/0.01")
+        tab.put(f"K{r}", formula=f"=2*(E{r}-B{r})")
+        tab.put(f"L{r}", formula=f"=K{r}*A{r}")
+        tab.put(f"M{r}", formula=f"=D{r}-L{r}*$F$1")
+        tab.put(f"N{r}", formula=f"=C{r}-K{r}*$F$1")
+    tab.put(f"E{STATE_ROW}", "rmse", role="header")
+    tab.put(f"F{STATE_ROW}", formula=f"=SQRT(SUM(F{FIRST}:F{LAST}))")
+    for col in "KL":
+        tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUMSQ({col}{FIRST}:{col}{LAST}))")
+    tab.put("C36", "Paste error here:", role="note")
+    tab.put("C37", "rmse", role="header")
+    tab.names.update({
+        "const": absolute("basic", "C1"), "slope": absolute("basic", "C2"),
+        "gradtarget": absolute("basic", "K1", "L1"), "histgrad": absolute("basic", "K33", "L33"),
+        "lastconst": absolute("basic", "C32"), "lastslope": absolute("basic", "D32"),
+        "rmse": absolute("basic", "F33"), "rmsestart": absolute("basic", "C36"),
+        "rmses": absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"),
+    })
+    tab.charts.append(Chart("line", "RMSE after each epoch (click run)", "E36",
+                            [Series("rmse", absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"))],
+                            x_title="epoch", y_title="rmse"))
+    tab.macros = MacroState({"slope": 1, "const": 1}, history=True)
+    tab.column_widths.update({c: 10 for c in span("A", "N")})
+    tab.freeze = "A4"
+    return tab
+
+
+def momentum() -> Tab:
+    tab = _frame("momentum", 0.0001)
+    _beta(tab, "J", 0.9)
+    _carry(tab, "JK")
+    _state(tab, "JK")
+    for r in range(FIRST, LAST + 1):
+        tab.put(f"H{r}", formula=f"=C{r}-J{r}*$D$2")
+        tab.put(f"I{r}", formula=f"=D{r}-K{r}*$D$2")
+        tab.put(f"J{r}", formula=f"=J{r - 1}*$J$1+$K$1*F{r}")
+        tab.put(f"K{r}", formula=f"=K{r - 1}*$J$1+$K$1*G{r}")
+    _err2(tab)
+    _names(tab, lr=("D2", None), momlast=(f"J{LAST}", f"K{LAST}"),
+           momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), pct_clipped=("M33", None),
+           max_clipped=("M34", None))
+    tab.macros = MacroState({"momtarget": 0, "slope": 1, "const": 1, "lr": 0.0001},
+                            [("momlast", "momtarget")], reset_rounds=1)
+    return tab
+
+
+def rmsprop() -> Tab:
+    tab = _frame("rmsprop", 0.02)
+    _beta(tab, "J", 0.9)
+    _carry(tab, "JK")
+    _state(tab, "JK")
+    for r in range(FIRST, LAST + 1):
+        tab.put(f"H{r}", formula=f"=C{r}-F{r}*$D$2/SQRT(J{r - 1})")
+        tab.put(f"I{r}", formula=f"=D{r}-G{r}*$D$2/SQRT(K{r - 1})")
+        tab.put(f"J{r}", formula=f"=J{r - 1}*$J$1+$K$1*F{r}^2")
+        tab.put(f"K{r}", formula=f"=K{r - 1}*$J$1+$K$1*G{r}^2")
+    _names(tab, gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"J{LAST}", f"K{LAST}"),
+           max_clipped=("K34", None))
+    tab.macros = MacroState({"gradtarget": 10000, "slope": 1, "const": 1},
+                            [("ms_last", "gradtarget")], reset_rounds=2)
+    return tab
+
+
+def _adam_steps(tab: Tab) -> None:
+    _carry(tab, "JKLM")
+    _state(tab, "JKLM")
+    for r in range(FIRST, LAST + 1):
+        tab.put(f"H{r}", formula=f"=C{r}-J{r}*$D$2/SQRT(L{r})")
+        tab.put(f"I{r}", formula=f"=D{r}-K{r}*$D$2/SQRT(M{r})")
+        tab.put(f"J{r}", formula=f"=J{r - 1}*$J$1+$K$1*F{r}")
+        tab.put(f"K{r}", formula=f"=K{r - 1}*$J$1+$K$1*G{r}")
+        tab.put(f"L{r}", formula=f"=L{r - 1}*$L$1+$M$1*F{r}^2")
+        tab.put(f"M{r}", formula=f"=M{r - 1}*$L$1+$M$1*G{r}^2")
+    _names(tab, lr=("D2", None), momlast=(f"J{LAST}", f"K{LAST}"),
+           momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"L{LAST}", f"M{LAST}"),
+           gradtarget=(f"L{STATE_ROW}", f"M{STATE_ROW}"), pct_clipped=("O33", None),
+           max_clipped=("O34", None))
+
+
+ADAM_RESET = {"gradtarget": 10000, "momtarget": 0, "slope": 1, "const": 1, "lr": 1}
+ADAM_COPIES = [("ms_last", "gradtarget"), ("momlast", "momtarget")]
+
+
+def adam() -> Tab:
+    tab = _frame("adam", 1)
+    _beta(tab, "J", 0.9)
+    _beta(tab, "L", 0.9, label=None)
+    _adam_steps(tab)
+    tab.macros = MacroState(dict(ADAM_RESET), list(ADAM_COPIES), reset_rounds=2)
+    return tab
+
+
+def _annealing(tab: Tab, grad_size: str) -> None:
+    """adam_ann's schedule: somesteps quarters lr when the gradients grow to twice their best."""
+    tab.put("N2", "best", role="header")
+    tab.put(f"N{FIRST - 1}", 0, role="state")
+    tab.put(f"M{STATE_ROW + 1}", "ratio", role="header")
+    tab.put(f"N{STATE_ROW}", formula=grad_size)
+    tab.put(f"N{STATE_ROW + 1}", formula="=avg_grad2/prev_grad2")
+    tab.names.update({"avg_grad2": absolute(tab.name, f"N{STATE_ROW}"),
+                      "gradrat": absolute(tab.name, f"N{STATE_ROW + 1}"),
+                      "prev_grad2": absolute(tab.name, f"N{FIRST - 1}")})
+
+
+def _gradient_size(tab: Tab) -> None:
+    """F33:G33: the root-mean-square size of this epoch's gradients."""
+    for col in "FG":
+        tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUMSQ({col}{FIRST}:{col}{LAST}))/COUNT({col}{FIRST}:{col}{LAST})")
+
+
+def adam_ann() -> Tab:
+    tab = _frame("adam_ann", 1)
+    _beta(tab, "J", 0.9)
+    _beta(tab, "L", 0.95, label=None)
+    _adam_steps(tab)
+    _gradient_size(tab)
+    for col in "KL":
+        tab.put(f"{col}{STATE_ROW + 1}", formula=f"=1/{col}3")
+    _annealing(tab, f"=SQRT(L{STATE_ROW})+SQRT(M{STATE_ROW})")
+    tab.macros = MacroState(dict(ADAM_RESET), list(ADAM_COPIES), reset_rounds=2, annealing=True)
+    return tab
+
+
+def _adagrad_steps(tab: Tab) -> None:
+    _carry(tab, "JK")
+    _state(tab, "JK")
+    tab.put("J2", "sum of squared gradients", role="note")
+    for r in range(FIRST, LAST + 1):
+        # divide by the sum including this step's gradient, so the first step is finite
+        tab.put(f"H{r}", formula=f"=C{r}-F{r}*$D$2/SQRT(J{r})")
+        tab.put(f"I{r}", formula=f"=D{r}-G{r}*$D$2/SQRT(K{r})")
+        tab.put(f"J{r}", formula=f"=J{r - 1}+F{r}^2")
+        tab.put(f"K{r}", formula=f"=K{r - 1}+G{r}^2")
+    _err2(tab)
+    _names(tab, lr=("D2", None), gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"),
+           ms_last=(f"J{LAST}", f"K{LAST}"))
+
+
+ADAGRAD_RULE = ("Adagrad: each weight w has its own running sum G of squared gradients g.",
+                "G(t) = G(t-1) + g(t)^2     (columns J, K; row 33 carries G from epoch to epoch)",
+                "w(t) = w(t-1) - lr * g(t) / sqrt(G(t))     (columns H, I)",
+                "The step shrinks as G grows: large early steps, ever smaller later ones.")
+
+
+def adagrad() -> Tab:
+    tab = _frame("adagrad", 1)
+    _adagrad_steps(tab)
+    _rule(tab, *ADAGRAD_RULE)
+    tab.macros = MacroState({"gradtarget": 0, "slope": 1, "const": 1, "lr": 1},
+                            [("ms_last", "gradtarget")])
+    return tab
+
+
+def adagrad_ann() -> Tab:
+    tab = _frame("adagrad_ann", 1)
+    _adagrad_steps(tab)
+    _gradient_size(tab)
+    _annealing(tab, f"=F{STATE_ROW}+G{STATE_ROW}")
+    _rule(tab, *ADAGRAD_RULE,
+          "Annealing as on adam_ann: N33 is this epoch's gradient size (F33 + G33), N3 the best so far;",
+          "somesteps divides lr by 4 whenever N33 / N3 (N34) exceeds 2, and keeps the smaller size in N3.")
+    tab.macros = MacroState({"gradtarget": 0, "slope": 1, "const": 1, "lr": 1},
+                            [("ms_last", "gradtarget")], annealing=True)
+    return tab
+
+
+def data_tab() -> Tab:
+    tab = Tab("data")
+    tab.put("A1", "b", role="header")
+    tab.put("B1", "const", role="header")
+    tab.put("C1", data.TRUE_CONST, role="parameter", number_format="0")
+    tab.put("A2", "a", role="header")
+    tab.put("B2", "slope", role="header")
+    tab.put("C2", data.TRUE_SLOPE, role="parameter", number_format="0")
+    tab.put("E1", "New random x on every recalculation (F9); the other tabs hold a pasted copy of one draw.",
+            role="note")
+    tab.put("B4", "x", role="header")
+    tab.put("C4", "y", role="header")
+    for r in range(5, 5 + len(data.X_TRAIN)):
+        tab.put(f"B{r}", formula="=RANDBETWEEN(1,100)", number_format="0")
+        tab.put(f"C{r}", formula=f"=$C$1+B{r}*$C$2", role="target", number_format="0")
+    last = 4 + len(data.X_TRAIN)
+    tab.charts.append(Chart("scatter", "y = a*x + b: the data and the fitted line", "E4",
+                            [Series("data", absolute("data", "C5", f"C{last}"),
+                                    absolute("data", "B5", f"B{last}"), trendline=True,
+                                    markers_only=True)], x_title="x", y_title="y"))
+    tab.column_widths.update({"A": 6, "B": 8, "C": 8})
+    tab.freeze = "A5"
+    return tab
+
+
+README = (
+    ("What is this workbook about?", None),
+    ("Stochastic gradient descent (SGD) and its variations, the optimizers that train deep "
+     "learning models, on the smallest model there is: a line, y = a*x + b.", None),
+    ("Each optimizer tab fits a and b to the data, one (x, y) point per row; a neural network "
+     "is trained the same way, with millions of weights instead of two.", None),
+    (None, None),
+    ("The idea of SGD:", None),
+    ("1. Start from some weights (here a = b = 1).", None),
+    ("2. Predict, measure the error, and move each weight a little against its gradient.", None),
+    ("3. Repeat for every data point, epoch after epoch, until the weights stop improving.", None),
+    (None, None),
+    ("The tabs:", None),
+    ("data:", "Draws x at random and computes y = 2x + 30: the true a and b we pretend not to know."),
+    ("basic:", "Plain SGD. Gradients estimated by finite differences and computed exactly."),
+    ("momentum:", "Steps along a decaying average of past gradients, which damps oscillations."),
+    ("adagrad:", "Divides each step by the root of the running sum of squared gradients."),
+    ("rmsprop:", "Divides each step by the root of a decaying average of squared gradients."),
+    ("adam:", "Momentum and RMSProp together."),
+    ("adam_ann:", "Adam with learning-rate annealing: lr is divided by 4 when the gradients grow."),
+    ("adagrad_ann:", "Adagrad with the same annealing."),
+    (None, None),
+    ("On each optimizer tab: reset", "puts a and b back to 1 (and the optimizer state to its start)."),
+    ("one step", "copies the last row's a and b to the top: one more epoch."),
+    ("some steps", "runs five epochs. Orange cells are the weights, blue the targets."),
+)
+
+
+def readme() -> Tab:
+    tab = Tab("readme")
+    for r, (a, b) in enumerate(README, start=1):
+        if a is not None:
+            tab.put(f"A{r}", a, role="title" if r == 1 or a.endswith(":") and b is None else None)
+        if b is not None:
+            tab.put(f"B{r}", b)
+    tab.column_widths.update({"A": 28, "B": 100})
+    return tab
+
+
+def book() -> Book:
+    return Book("graddesc.xlsm",
+                [readme(), data_tab(), basic(), momentum(), adagrad(), rmsprop(), adam(), adam_ann(),
+                 adagrad_ann()],
+                title="Gradient descent in a spreadsheet",
+                subject="fast.ai lesson 5: SGD, momentum, Adagrad, RMSProp, Adam, annealing")
