@@ -1,0 +1,1 @@
+"""cellgrad test suite (a package so that tests can import shared helpers from conftest)."""
