@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .calculation import Calculation
 
 MAX_UNROLLED_RANGE = 256
+CHUNK = 200  # units per generated function
 
 
 class NotCompiled(Exception):
@@ -189,18 +190,29 @@ def compile_plan(calc: "Calculation", units: list[Cell | Block]) -> Callable[[],
         "_sqrt": math.sqrt, "_ln": math.log, "_log10": math.log10, "_exp": math.exp,
         "_FAST_PATH_FAILURES": (ArithmeticError, ValueError, TypeError, ErrorResult),
     }
-    body: list[str] = []
-    for i, unit in enumerate(units):
-        if type(unit) is Block:
-            env[f"b{i}"] = unit
-            body.append(f"_block(b{i})")
-            continue
-        own = f"u{i}"
-        env[own] = unit
-        compiler = _CellCompiler(calc, names, unit)  # type: ignore[arg-type]
-        body.extend(_cell_code(unit, own, compiler))  # type: ignore[arg-type]
-        for v, target in compiler.reads.items():
-            env[f"{v}_cell"] = target
-    source = "def plan():\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-    exec(compile(source, "<cellgrad plan>", "exec"), env)
-    return env["plan"]  # type: ignore[return-value]
+    chunks: list[list[str]] = []
+    for start in range(0, len(units), CHUNK):
+        body: list[str] = []
+        for i, unit in enumerate(units[start:start + CHUNK], start):
+            if type(unit) is Block:
+                env[f"b{i}"] = unit
+                body.append(f"_block(b{i})")
+                continue
+            own = f"u{i}"
+            env[own] = unit
+            compiler = _CellCompiler(calc, names, unit)  # type: ignore[arg-type]
+            body.extend(_cell_code(unit, own, compiler))  # type: ignore[arg-type]
+            for v, target in compiler.reads.items():
+                env[f"{v}_cell"] = target
+        chunks.append(body)
+    # Python's compiler needs memory in proportion to the source it compiles: one part at a time.
+    for k, body in enumerate(chunks):
+        source = f"def part{k}():\n" + "".join(f"    {line}\n" for line in body)
+        exec(compile(source, f"<cellgrad plan part {k}>", "exec"), env)
+    parts = [env[f"part{k}"] for k in range(len(chunks))]
+
+    def plan() -> None:
+        for part in parts:
+            part()  # type: ignore[operator]
+
+    return plan
