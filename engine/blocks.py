@@ -1,17 +1,22 @@
-"""The numpy backend: one IR node evaluated for a whole block of cells at once.
+"""The block evaluator: one IR node computed for a whole block of cells at once.
 
 Most cells of the lesson's sheets are one formula filled over a block (3,090 one-hot cells share
 ``IF($K3=O$2,1,0)``). When no cell of such a block reads another cell of it, the block is computed
-as array operations over all its anchors. The backend covers numbers, empty cells, arithmetic,
-comparisons, IF, the elementwise math functions, the SUM family over small per-cell ranges, MMULT
-of a row by a column, approximate MATCH and OFFSET. Anything else — text, logical or error
-inputs, a result that is not a finite number, a function it does not know — raises
-:class:`Fallback` and the block is computed cell by cell by the exact interpreter instead, so the
-values are the interpreter's whenever the fast path cannot vouch for them.
+as array operations over all its anchors. The evaluator is written once, against the small
+array-operations interface :class:`ArrayOps`; :class:`NumpyOps` runs it for the exact engine and
+``engine.torch_backend.TorchOps`` runs the same code as differentiable torch operations.
+
+It covers numbers, empty cells, arithmetic, comparisons, IF, the elementwise math functions, the
+SUM family (SUM, SUMSQ, SUMPRODUCT, SUMXMY2, COUNT, AVERAGE) over ranges, MMULT, approximate MATCH
+and OFFSET. Anything else — text, logical or error inputs, a result that is not a finite number,
+a function it does not know — raises :class:`Fallback`: the exact engine then computes the block
+cell by cell with the interpreter, so its values are the interpreter's whenever the array path
+cannot vouch for them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+import operator
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Protocol
 
 import numpy as np
 
@@ -19,13 +24,14 @@ from .functions.lookup import approximate_match
 from .ir import AreaRef, Binary, Call, CellRef, Const, Node, Unary
 from .model import Cell
 from .references import MAX_COL, MAX_ROW, Range
-from .values import ErrorResult
+from .values import ErrorResult, Scalar
 
 if TYPE_CHECKING:
     from .calculation import Calculation
 
-MIN_BLOCK = 16       # smaller groups are not worth the setup
-MAX_RANGE_CELLS = 64  # per-cell ranges larger than this are left to the interpreter
+MIN_BLOCK = 16           # smaller groups are not worth the setup
+MAX_GATHERED = 1 << 16   # a block reading more values than this is left to the interpreter
+KEY = MAX_COL + 1        # row * KEY + col numbers a cell of one sheet
 
 
 class Fallback(Exception):
@@ -33,11 +39,15 @@ class Fallback(Exception):
 
 
 class Vec:
-    """Per-cell numbers (shape (N,) or (N, h, w)) and which of them are empty cells."""
+    """Values read from cells, shape (N,) or (N, h, w), and which of them are empty cells.
+
+    ``x`` is a backend array; ``empty`` is a numpy mask (emptiness is structure, never a value
+    to differentiate), None when no cell is empty.
+    """
 
     __slots__ = ("x", "empty")
 
-    def __init__(self, x: np.ndarray, empty: np.ndarray | None = None) -> None:
+    def __init__(self, x: Any, empty: np.ndarray | None = None) -> None:
         self.x = x
         self.empty = empty if empty is not None and empty.any() else None
 
@@ -60,81 +70,122 @@ class Block:
         return f"<Block {self.sheet} x{len(self.cells)}>"
 
 
-_ELEMENTWISE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "EXP": np.exp, "SQRT": np.sqrt, "LN": np.log, "LOG10": np.log10, "ABS": np.abs,
+class ArrayOps(Protocol):
+    """What the evaluator needs from an array library. Arrays are float64 or bool."""
+
+    elementwise: dict[str, Callable[[Any], Any]]  # EXP, SQRT, LN, LOG10, ABS
+
+    def guard(self) -> ContextManager: ...  # around one block's evaluation
+
+    def load(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> tuple[Any, np.ndarray]:
+        """Values of distinct cells (empty cells as 0) and the mask of empty ones; Fallback for
+        anything but numbers and empty cells."""
+
+    def take(self, x: Any, index: np.ndarray) -> Any: ...
+
+    def full(self, n: int, value: float) -> Any: ...
+
+    def mask(self, m: np.ndarray) -> Any: ...  # a numpy bool mask as a backend array
+
+    def is_array(self, v: object) -> bool: ...
+
+    def is_bool(self, x: Any) -> bool: ...
+
+    def to_float(self, x: Any) -> Any: ...  # bool array -> 0.0/1.0
+
+    def where(self, condition: Any, a: Any, b: Any) -> Any: ...
+
+    def power(self, a: Any, b: Any) -> Any: ...
+
+    def sum(self, x: Any) -> Any:
+        """(N, k) -> (N,): row sums."""
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        """(N, h, k) @ (N, k, w) -> (N, h, w)."""
+
+    def numbers(self, x: Any) -> np.ndarray: ...  # values as plain numpy (positions, MATCH keys)
+
+    def from_numbers(self, x: np.ndarray) -> Any: ...  # plain numpy values as a backend constant
+
+    def scalars(self, rng: Range) -> list[Scalar]: ...  # the current values of a range
+
+    def note_reads(self, rng: Range, block: Block) -> None:
+        """Cells read through OFFSET, so that a change there recomputes the block."""
+
+    def result(self, x: Any, block: Block) -> Any:
+        """The finished values; Fallback for what is not a finite number."""
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt,
+    "<=": operator.le, ">=": operator.ge,
 }
-_COMPARE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater,
-    "<=": np.less_equal, ">=": np.greater_equal,
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
 }
 
 
-class BlockEvaluator:
-    def __init__(self, calc: "Calculation") -> None:
-        self.calc = calc
+def _per_cell(abs_: bool, index: int, anchors: np.ndarray) -> np.ndarray:
+    """One coordinate of a reference for every anchor of a block."""
+    return np.full_like(anchors, index) if abs_ else anchors + index
 
-    # -- entry point ---------------------------------------------------------------------------
-    def evaluate(self, block: Block) -> list[float | bool]:
-        """The block's values, or Fallback."""
-        with np.errstate(all="ignore"):
+
+class Evaluator:
+    """Evaluates IR nodes over blocks with one ArrayOps backend."""
+
+    def __init__(self, ops: ArrayOps) -> None:
+        self.ops = ops
+        self.array_formula = False  # evaluating an array formula: results may be (1, h, w)
+
+    # -- entry point -------------------------------------------------------------------------
+    def evaluate(self, block: Block, array: bool = False) -> Any:
+        """The block's values (``array``: an array formula, its whole (1, h, w) result), or Fallback."""
+        self.array_formula = array
+        with self.ops.guard():
             result = self.vec(block.node, block)
             if isinstance(result, Vec):
-                if result.x.ndim != 1:
+                result = result.x
+            ops = self.ops
+            if not ops.is_array(result):
+                if type(result) is str:
                     raise Fallback
-                x = result.x
-            else:
-                x = np.full(len(block.cells), result, dtype=np.float64)
-            if x.dtype == np.bool_:
-                return [bool(v) for v in x]
-            if not np.isfinite(x).all():
+                result = ops.full(len(block.cells), float(result)) if type(result) is not bool \
+                    else ops.mask(np.full(len(block.cells), result))
+            elif (result.ndim != 1) != array:
                 raise Fallback
-            return (x + 0.0).tolist()
+            return ops.result(result, block)
 
-    # -- gathering values from cells -------------------------------------------------------------
+    # -- gathering values from cells ------------------------------------------------------------
     def gather(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> Vec:
         """The values at (rows[i], cols[i]), read once per distinct address."""
-        if rows.min() < 1 or cols.min() < 1 or rows.max() > MAX_ROW or cols.max() > MAX_COL:
+        if rows.size > MAX_GATHERED or rows.min() < 1 or cols.min() < 1 or rows.max() > MAX_ROW \
+                or cols.max() > MAX_COL:
             raise Fallback
-        keys = rows * (MAX_COL + 1) + cols
-        unique, inverse = np.unique(keys, return_inverse=True)
-        values = np.empty(len(unique), dtype=np.float64)
-        empty = np.zeros(len(unique), dtype=np.bool_)
-        read = self.calc.value
-        for i, key in enumerate(unique.tolist()):
-            v = read(sheet, key // (MAX_COL + 1), key % (MAX_COL + 1))
-            if type(v) is float:
-                values[i] = v
-            elif v is None:
-                values[i] = 0.0
-                empty[i] = True
-            else:
-                raise Fallback
-        inverse = inverse.reshape(keys.shape)
-        return Vec(values[inverse], empty[inverse])
+        unique, inverse = np.unique(rows * KEY + cols, return_inverse=True)
+        values, empty = self.ops.load(sheet, unique // KEY, unique % KEY)
+        inverse = inverse.reshape(rows.shape)
+        return Vec(self.ops.take(values, inverse), empty[inverse])
 
     def cellref(self, node: CellRef, block: Block) -> Vec:
-        rows = np.full_like(block.rows, node.row) if node.row_abs else block.rows + node.row
-        cols = np.full_like(block.cols, node.col) if node.col_abs else block.cols + node.col
-        return self.gather(node.sheet or block.sheet, rows, cols)
+        return self.gather(node.sheet or block.sheet, _per_cell(node.row_abs, node.row, block.rows),
+                           _per_cell(node.col_abs, node.col, block.cols))
 
     def area(self, node: AreaRef, block: Block) -> Vec:
-        r1 = np.full_like(block.rows, node.r1) if node.r1_abs else block.rows + node.r1
-        c1 = np.full_like(block.cols, node.c1) if node.c1_abs else block.cols + node.c1
-        r2 = np.full_like(block.rows, node.r2) if node.r2_abs else block.rows + node.r2
-        c2 = np.full_like(block.cols, node.c2) if node.c2_abs else block.cols + node.c2
-        heights, widths = r2 - r1, c2 - c1
-        if (heights != heights[0]).any() or (widths != widths[0]).any() or heights[0] < 0 or widths[0] < 0:
+        r1 = _per_cell(node.r1_abs, node.r1, block.rows)
+        c1 = _per_cell(node.c1_abs, node.c1, block.cols)
+        heights = _per_cell(node.r2_abs, node.r2, block.rows) - r1
+        widths = _per_cell(node.c2_abs, node.c2, block.cols) - c1
+        if (heights != heights[0]).any() or (widths != widths[0]).any() or heights[0] < 0 \
+                or widths[0] < 0:
             raise Fallback
         h, w = int(heights[0]) + 1, int(widths[0]) + 1
-        if h * w > MAX_RANGE_CELLS:
-            raise Fallback
         dr, dc = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
-        rows = r1[:, None, None] + dr[None]
-        cols = c1[:, None, None] + dc[None]
-        return self.gather(node.sheet or block.sheet, rows, cols)
+        return self.gather(node.sheet or block.sheet, r1[:, None, None] + dr[None],
+                           c1[:, None, None] + dc[None])
 
     # -- evaluation ------------------------------------------------------------------------------
-    def vec(self, node: Node, block: Block) -> Vec | np.ndarray | float | bool | str:
+    def vec(self, node: Node, block: Block) -> Any:
+        """A Vec, an array of per-cell results, or one scalar for the whole block."""
         t = type(node)
         if t is Const:
             v = node.value  # type: ignore[attr-defined]
@@ -155,20 +206,19 @@ class BlockEvaluator:
             return self.call(node, block)  # type: ignore[arg-type]
         raise Fallback
 
-    @staticmethod
-    def number(v: Vec | float | bool | str) -> np.ndarray | float:
+    def number(self, v: Any) -> Any:
         """An operand of arithmetic: empty cells are 0, logicals 1/0, text is not handled here."""
         if isinstance(v, Vec):
             if v.x.ndim != 1:
                 raise Fallback
             return v.x
-        if isinstance(v, np.ndarray):
-            return v.astype(np.float64) if v.dtype == np.bool_ else v
+        if self.ops.is_array(v):
+            return self.ops.to_float(v) if self.ops.is_bool(v) else v
         if type(v) is str:
             raise Fallback
         return float(v)
 
-    def binary(self, node: Binary, block: Block) -> np.ndarray | float | bool:
+    def binary(self, node: Binary, block: Block) -> Any:
         op = node.op
         left = self.vec(node.left, block)
         right = self.vec(node.right, block)
@@ -177,60 +227,59 @@ class BlockEvaluator:
         if op == "&" or op == ":" or op == " ":
             raise Fallback
         a, b = self.number(left), self.number(right)
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            return a / b  # division by zero gives inf/nan: caught by the final check
-        # 0^0 is #NUM! in Excel but 1 in numpy
-        if np.any((np.asarray(a) == 0) & (np.asarray(b) == 0)):
+        if op in _ARITHMETIC:
+            if op == "/" and not self.ops.is_array(b) and b == 0:
+                raise Fallback  # #DIV/0!; an array divisor gives inf/nan, caught by result()
+            return _ARITHMETIC[op](a, b)
+        # 0^0 is #NUM! in Excel but 1 in array libraries
+        if np.any((self.ops.numbers(a) == 0) & (self.ops.numbers(b) == 0)):
             raise Fallback
-        return np.power(a, b)
+        return self.ops.power(a, b)
 
-    def compare(self, op: str, left, right) -> np.ndarray:
+    def compare(self, op: str, left: Any, right: Any) -> Any:
         # A comparison with "" asks whether a cell is empty; with numbers, empty counts as 0.
         if type(right) is str or type(left) is str:
             text, other = (right, left) if type(right) is str else (left, right)
             if text != "" or op not in ("=", "<>") or not isinstance(other, Vec) or other.x.ndim != 1:
                 raise Fallback
             empty = other.empty if other.empty is not None else np.zeros(other.x.shape, np.bool_)
-            return empty if op == "=" else ~empty
+            return self.ops.mask(empty if op == "=" else ~empty)
         if type(left) is bool or type(right) is bool:
             raise Fallback
-        if isinstance(left, np.ndarray) and left.dtype == np.bool_ or \
-                isinstance(right, np.ndarray) and right.dtype == np.bool_:
+        ops = self.ops
+        if ops.is_array(left) and ops.is_bool(left) or ops.is_array(right) and ops.is_bool(right):
             raise Fallback  # logicals compare above all numbers in Excel
         return _COMPARE[op](self.number(left), self.number(right))
 
-    def call(self, node: Call, block: Block):
+    def call(self, node: Call, block: Block) -> Any:
         name, args = node.name, node.args
         if name == "IF" and len(args) == 3:
-            condition = self.vec(args[0], block)
-            if isinstance(condition, Vec):
-                condition = condition.x != 0
-            elif not isinstance(condition, np.ndarray):
-                raise Fallback
-            a = self.number(self.vec(args[1], block))
-            b = self.number(self.vec(args[2], block))
-            return np.where(condition, a, b)
-        if name in _ELEMENTWISE and len(args) == 1:
-            return _ELEMENTWISE[name](self.number(self.vec(args[0], block)))
+            return self.if_(args, block)
+        if name in self.ops.elementwise and len(args) == 1:
+            return self.ops.elementwise[name](self.number(self.vec(args[0], block)))
         if name == "LOG" and len(args) == 1:
-            return np.log10(self.number(self.vec(args[0], block)))
+            return self.ops.elementwise["LOG10"](self.number(self.vec(args[0], block)))
         if name == "SUMPRODUCT":
             return self.sumproduct([self.range_arg(a, block) for a in args])
         if name == "MMULT" and len(args) == 2:
-            return self.mmult_first(self.range_arg(args[0], block), self.range_arg(args[1], block))
-        if name in ("SUM", "SUMSQ") and len(args) == 1:
-            return self.sum(self.range_arg(args[0], block), square=name == "SUMSQ")
+            return self.mmult(self.range_arg(args[0], block), self.range_arg(args[1], block))
+        if name in _REDUCTIONS and len(args) == _REDUCTIONS[name]:
+            return getattr(self, name.lower())(*[self.range_arg(a, block) for a in args])
         if name == "MATCH" and len(args) == 2:
             return self.match(args, block)
         if name == "OFFSET" and len(args) == 3:
             return self.offset(args, block)
         raise Fallback
+
+    def if_(self, args: tuple[Node, ...], block: Block) -> Any:
+        condition = self.vec(args[0], block)
+        if isinstance(condition, Vec):
+            condition = condition.x != 0
+        elif not self.ops.is_array(condition):
+            raise Fallback
+        a = self.number(self.vec(args[1], block))
+        b = self.number(self.vec(args[2], block))
+        return self.ops.where(condition, a, b)
 
     def range_arg(self, node: Node, block: Block) -> Vec:
         v = self.vec(node, block)
@@ -240,77 +289,210 @@ class BlockEvaluator:
             return Vec(v.x[:, None, None], None if v.empty is None else v.empty[:, None, None])
         return v
 
-    @staticmethod
-    def sumproduct(ranges: list[Vec]) -> np.ndarray:
+    def flat(self, r: Vec) -> Any:
+        return r.x.reshape(r.x.shape[0], -1)
+
+    def sumproduct(self, ranges: list[Vec]) -> Any:
         shape = ranges[0].x.shape
         if any(r.x.shape != shape for r in ranges):
             raise Fallback
-        flat = [r.x.reshape(shape[0], -1) for r in ranges]
-        total = np.zeros(shape[0])
-        for k in range(flat[0].shape[1]):  # in order, as Excel adds
-            p = flat[0][:, k].copy()
-            for f in flat[1:]:
-                p *= f[:, k]
-            total += p
-        return total
+        product = self.flat(ranges[0])
+        for r in ranges[1:]:
+            product = product * self.flat(r)
+        return self.ops.sum(product)
 
-    @staticmethod
-    def mmult_first(a: Vec, b: Vec) -> np.ndarray:
-        """MMULT in a normal cell shows its top-left entry: row 1 of a times column 1 of b."""
-        # only a row times a column: a larger product may fail elsewhere than in its first entry
-        if a.empty is not None or b.empty is not None or a.x.shape[1] != 1 or b.x.shape[2] != 1 \
-                or a.x.shape[2] != b.x.shape[1]:
+    def mmult(self, a: Vec, b: Vec) -> Any:
+        """The matrix product in an array formula; in a normal cell, its top-left entry."""
+        if a.empty is not None or b.empty is not None or a.x.shape[2] != b.x.shape[1]:
+            raise Fallback  # an empty cell makes MMULT #VALUE!
+        if self.array_formula:
+            return self.ops.matmul(a.x, b.x)
+        # in a normal cell, only a row times a column: a larger product may fail elsewhere than
+        # in the entry the cell shows
+        if a.x.shape[1] != 1 or b.x.shape[2] != 1:
             raise Fallback
-        total = np.zeros(a.x.shape[0])
-        for k in range(a.x.shape[2]):
-            total += a.x[:, 0, k] * b.x[:, k, 0]
-        return total
+        return self.ops.matmul(a.x, b.x)[:, 0, 0]
+
+    def sum(self, r: Vec) -> Any:
+        return self.ops.sum(self.flat(r))
+
+    def sumsq(self, r: Vec) -> Any:
+        x = self.flat(r)
+        return self.ops.sum(x * x)
+
+    def sumxmy2(self, a: Vec, b: Vec) -> Any:
+        """Sum of squared differences; Excel skips the pairs where either cell is empty."""
+        if a.x.shape != b.x.shape:
+            raise Fallback
+        d = self.flat(a) - self.flat(b)
+        skipped = self.empty_of(a) | self.empty_of(b)
+        if skipped.any():
+            d = self.ops.where(self.ops.mask(~skipped.reshape(d.shape)), d, 0.0)
+        return self.ops.sum(d * d)
+
+    def count(self, r: Vec) -> Any:
+        """COUNT of a range: the load already refused anything but numbers and empty cells."""
+        return self.ops.from_numbers(self.filled(r))
+
+    def average(self, r: Vec) -> Any:
+        filled = self.filled(r)
+        if (filled == 0).any():
+            raise Fallback  # #DIV/0!
+        return self.ops.sum(self.flat(r)) / self.ops.from_numbers(filled)
+
+    def filled(self, r: Vec) -> np.ndarray:
+        """How many numbers each cell's range holds."""
+        return (~self.empty_of(r)).reshape(r.x.shape[0], -1).sum(axis=1).astype(np.float64)
 
     @staticmethod
-    def sum(r: Vec, square: bool) -> np.ndarray:
-        flat = r.x.reshape(r.x.shape[0], -1)
-        total = np.zeros(flat.shape[0])
-        for k in range(flat.shape[1]):
-            total += flat[:, k] * flat[:, k] if square else flat[:, k]
-        return total
+    def empty_of(r: Vec) -> np.ndarray:
+        return r.empty if r.empty is not None else np.zeros(r.x.shape, np.bool_)
 
-    def match(self, args: tuple[Node, ...], block: Block) -> np.ndarray:
-        """Approximate MATCH of per-cell numbers in one fixed vector: one search per distinct value."""
+    def match(self, args: tuple[Node, ...], block: Block) -> Any:
+        """Approximate MATCH of per-cell numbers in one vector: one search per distinct value."""
         lookup = args[1]
-        if type(lookup) is not AreaRef or not (lookup.r1_abs and lookup.r2_abs and lookup.c1_abs
-                                               and lookup.c2_abs):
+        if type(lookup) is not AreaRef:
+            raise Fallback
+        ranges = {lookup.at(block.sheet, r, c) for r, c in zip(block.rows.tolist(), block.cols.tolist())}
+        if len(ranges) != 1:
+            raise Fallback
+        rng = ranges.pop()
+        if rng.height != 1 and rng.width != 1:
             raise Fallback
         x = self.vec(args[0], block)
-        if not isinstance(x, Vec) or x.empty is not None or x.x.ndim != 1:
+        if isinstance(x, Vec) and x.empty is not None or type(x) in (str, bool):
             raise Fallback
-        vector = self.calc.grid(lookup.at(block.sheet, 0, 0))
-        if vector.height != 1 and vector.width != 1:
-            raise Fallback
-        items = list(vector)
-        unique, inverse = np.unique(x.x, return_inverse=True)
+        keys = np.broadcast_to(self.ops.numbers(self.number(x)), (len(block.cells),))
+        items = self.ops.scalars(rng)
+        unique, inverse = np.unique(keys, return_inverse=True)
         try:
             positions = np.array([approximate_match(float(u), items) for u in unique.tolist()],
                                  dtype=np.float64)
         except ErrorResult:
             raise Fallback from None
-        return positions[inverse]
+        return self.ops.from_numbers(positions[inverse])
 
     def offset(self, args: tuple[Node, ...], block: Block) -> Vec:
-        """OFFSET(fixed cell, rows, cols): the value at a per-cell computed position."""
+        """OFFSET(cell, rows, cols): the value at a per-cell position, computed from values
+        (positions are never differentiated)."""
         base = args[0]
-        if type(base) is not CellRef or not (base.row_abs and base.col_abs):
+        if type(base) is not CellRef:
             raise Fallback
-        down = self.number(self.vec(args[1], block))
-        right = self.number(self.vec(args[2], block))
         n = len(block.cells)
-        rows = (base.row + np.trunc(np.broadcast_to(down, (n,)))).astype(np.int64)
-        cols = (base.col + np.trunc(np.broadcast_to(right, (n,)))).astype(np.int64)
+        down = np.broadcast_to(self.ops.numbers(self.number(self.vec(args[1], block))), (n,))
+        right = np.broadcast_to(self.ops.numbers(self.number(self.vec(args[2], block))), (n,))
+        rows = _per_cell(base.row_abs, base.row, block.rows) + np.trunc(down).astype(np.int64)
+        cols = _per_cell(base.col_abs, base.col, block.cols) + np.trunc(right).astype(np.int64)
         sheet = base.sheet or block.sheet
         values = self.gather(sheet, rows, cols)
-        # remember what was read, so a change there recalculates this block
-        self.calc.graph.add_dynamic_block(
-            Range(sheet, int(rows.min()), int(cols.min()), int(rows.max()), int(cols.max())), block.cells)
+        self.ops.note_reads(
+            Range(sheet, int(rows.min()), int(cols.min()), int(rows.max()), int(cols.max())), block)
         return values
+
+
+_REDUCTIONS = {"SUM": 1, "SUMSQ": 1, "SUMXMY2": 2, "COUNT": 1, "AVERAGE": 1}
+
+
+class NumpyOps:
+    """The exact engine's arrays: numpy float64, sums in Excel's order (left to right)."""
+
+    elementwise = {"EXP": np.exp, "SQRT": np.sqrt, "LN": np.log, "LOG10": np.log10, "ABS": np.abs}
+
+    def __init__(self, calc: "Calculation") -> None:
+        self.calc = calc
+
+    def guard(self) -> ContextManager:
+        return np.errstate(all="ignore")
+
+    def load(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        values = np.empty(len(rows), dtype=np.float64)
+        empty = np.zeros(len(rows), dtype=np.bool_)
+        read = self.calc.value
+        for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
+            v = read(sheet, r, c)
+            if type(v) is float:
+                values[i] = v
+            elif v is None:
+                values[i] = 0.0
+                empty[i] = True
+            else:
+                raise Fallback
+        return values, empty
+
+    @staticmethod
+    def take(x: np.ndarray, index: np.ndarray) -> np.ndarray:
+        return x[index]
+
+    @staticmethod
+    def full(n: int, value: float) -> np.ndarray:
+        return np.full(n, value, dtype=np.float64)
+
+    @staticmethod
+    def mask(m: np.ndarray) -> np.ndarray:
+        return m
+
+    @staticmethod
+    def from_numbers(x: np.ndarray) -> np.ndarray:
+        return x
+
+    @staticmethod
+    def is_array(v: object) -> bool:
+        return isinstance(v, np.ndarray)
+
+    @staticmethod
+    def is_bool(x: np.ndarray) -> bool:
+        return x.dtype == np.bool_
+
+    @staticmethod
+    def to_float(x: np.ndarray) -> np.ndarray:
+        return x.astype(np.float64)
+
+    @staticmethod
+    def where(condition: np.ndarray, a, b) -> np.ndarray:
+        return np.where(condition, a, b)
+
+    @staticmethod
+    def power(a, b) -> np.ndarray:
+        return np.power(a, b)
+
+    @staticmethod
+    def sum(x: np.ndarray) -> np.ndarray:
+        total = np.zeros(x.shape[0])
+        for k in range(x.shape[1]):  # in order, as Excel adds
+            total += x[:, k]
+        return total
+
+    @staticmethod
+    def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        total = np.zeros((a.shape[0], a.shape[1], b.shape[2]))
+        for k in range(a.shape[2]):  # in order, as Excel adds
+            total += a[:, :, k, None] * b[:, None, k, :]
+        return total
+
+    @staticmethod
+    def numbers(x) -> np.ndarray:
+        return np.asarray(x, dtype=np.float64)
+
+    def scalars(self, rng: Range) -> list[Scalar]:
+        return list(self.calc.grid(rng))
+
+    def note_reads(self, rng: Range, block: Block) -> None:
+        self.calc.graph.add_dynamic_block(rng, block.cells)
+
+    @staticmethod
+    def result(x: np.ndarray, block: Block) -> list[float | bool]:
+        if x.dtype == np.bool_:
+            return [bool(v) for v in x]
+        if not np.isfinite(x).all():
+            raise Fallback
+        return (x + 0.0).tolist()
+
+
+class BlockEvaluator(Evaluator):
+    """The exact engine's block evaluator (numpy)."""
+
+    def __init__(self, calc: "Calculation") -> None:
+        super().__init__(NumpyOps(calc))
 
 
 def find_blocks(formulas: list[Cell], precedents: dict[Cell, set[Cell]]) -> list[Block]:
