@@ -1,0 +1,29 @@
+"""The three handouts, by name, each in the state its reset macros leave it."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from engine.errors import WorkbookError
+
+from . import collab, entropy, graddesc
+from .model import Book
+from .reset import apply_reset
+
+WORKBOOKS_DIR = Path(__file__).resolve().parents[1] / "workbooks"
+DEFINITIONS: dict[str, Callable[[], Book]] = {
+    "collab_filter": collab.book,
+    "graddesc": graddesc.book,
+    "entropy_example": entropy.book,
+}
+
+
+def handout(name: str) -> Book:
+    """The definition of handout ``name`` ("graddesc" or "graddesc.xlsm"), reset."""
+    stem = name.rsplit(".", 1)[0] if name.endswith((".xlsx", ".xlsm")) else name
+    if stem not in DEFINITIONS:
+        raise WorkbookError(f"unknown workbook (known: {', '.join(DEFINITIONS)})", file=name)
+    book = apply_reset(DEFINITIONS[stem]())
+    if name != stem and name != book.filename:
+        raise WorkbookError(f"unknown workbook (did you mean {book.filename}?)", file=name)
+    return book
