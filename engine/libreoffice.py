@@ -34,6 +34,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 from .atomic import atomic_path
 from .errors import CellgradError
+from .reader import _package_bytes as package_bytes  # the package the engine reads, pivots left out
 from .values import ExcelError, Scalar
 
 UNO_PYTHON = "/usr/bin/python3"
@@ -315,12 +316,25 @@ class LibreOffice:
         return lines[-1] if lines else "no message"
 
     # -- documents and conversions ----------------------------------------------------------------
-    def open(self, path: str | os.PathLike) -> Document:
-        """Load a workbook hidden, macros disabled, from a private copy of ``path``."""
+    def open(self, path: str | os.PathLike, *, pivot_tables: bool = True) -> Document:
+        """Load a workbook hidden, macros disabled, from a private copy of ``path``.
+
+        ``pivot_tables=False`` loads the package the engine reads, without its pivot tables:
+        Calc re-renders a pivot table on load and overwrites the cells of its output range
+        (collab_filter's movielens_1hot!C4:C18 lose their formulas), Excel does not.
+        """
         path = os.fspath(path)
         if not os.path.isfile(path):
             raise LibreOfficeError("no such file", file=path)
-        return Document(self, self.request({"op": "open", "path": os.path.abspath(path)}, file=path), path)
+        source = os.path.abspath(path) if pivot_tables else self._without_pivot_tables(path)
+        return Document(self, self.request({"op": "open", "path": source}, file=path), path)
+
+    def _without_pivot_tables(self, path: str) -> str:
+        copy = tempfile.mkdtemp(dir=self.session_dir, prefix="nopivot-")
+        target = os.path.join(copy, os.path.basename(path))
+        with open(target, "wb") as fh:
+            fh.write(package_bytes(path))
+        return target
 
     def convert(self, path: str | os.PathLike, fmt: str, outdir: str | os.PathLike) -> str:
         """``soffice --convert-to fmt`` into ``outdir`` (atomically); the converted file's path.
