@@ -1,0 +1,105 @@
+"""What a macro needs from a spreadsheet, and the adapter on the engine's Workbook.
+
+The interpreter (:mod:`engine.macros.interpreter`) performs every statement through this small
+interface, so one implementation runs headless (the engine), in LibreOffice (the replay tests) and
+live in Excel (xlwings). Each adapter must keep Excel's calculation semantics:
+
+- ``read`` returns what the cells show now: under manual calculation a formula that depends on a
+  changed cell still shows its old value until a calculation, exactly as Excel's ``Range.Value``;
+- ``write`` and ``clear`` recalculate the dependents at once under automatic calculation only;
+- switching to automatic calculation recalculates what is stale.
+"""
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from ..errors import DefinedNameError
+from ..references import Range
+from ..values import Scalar
+from ..workbook import Workbook
+
+Grid = list[list[Scalar]]
+_A1 = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$")
+
+
+class SheetAdapter(Protocol):
+    """The active sheet of a workbook, as the macros see it."""
+
+    sheet: str
+
+    def resolve(self, name: str) -> Range:
+        """A defined name of the sheet (or A1 text) as a range; DefinedNameError if it is not one."""
+
+    def read(self, area: Range) -> Grid: ...
+
+    def read_many(self, areas: list[Range]) -> list[Grid]:
+        """Several reads at once (one round trip where the spreadsheet is another process)."""
+
+    def write(self, area: Range, rows: Grid) -> None: ...
+
+    def clear(self, area: Range) -> None: ...
+
+    def set_automatic(self, on: bool) -> None: ...
+
+    def calculate_sheet(self) -> None:
+        """``ActiveSheet.Calculate``."""
+
+    def calculate_application(self) -> None:
+        """``Application.Calculate``."""
+
+
+class EngineSheet:
+    """A sheet of an engine :class:`~engine.workbook.Workbook`."""
+
+    def __init__(self, book: Workbook, sheet: str) -> None:
+        book.resolve("A1", sheet)  # WorkbookError for an unknown sheet, before any macro runs
+        self.book = book
+        self.sheet = sheet
+
+    def resolve(self, name: str) -> Range:
+        # Range("C1") or Range("C1:D2") is A1 text; anything else must be a defined name. Excel
+        # reads Range("lr") as the name lr, never as column LR, which Workbook.resolve would.
+        if _A1.match(name):
+            return self.book.resolve(name, self.sheet)
+        key = name.upper()
+        definition = self.book.sheets[self.sheet].names.get(key) or self.book.names.get(key)
+        if definition is None:
+            raise DefinedNameError(f"no defined name {name!r}", file=self.book.path, sheet=self.sheet)
+        area = definition.range()
+        if area is None:
+            raise DefinedNameError(f"defined name {name!r} refers to {definition.text!r}, not to a "
+                                   "range", file=self.book.path, sheet=self.sheet)
+        return area
+
+    def read(self, area: Range) -> Grid:
+        # Cell.value, not Workbook.values(): the latter computes stale cells on the way, which
+        # Excel does not do under manual calculation; the macros rely on reading stale values.
+        rows = []
+        for r in range(area.r1, area.r2 + 1):
+            row = []
+            for c in range(area.c1, area.c2 + 1):
+                cell = self.book.cell(area.sheet, r, c)
+                row.append(None if cell is None else cell.value)
+            rows.append(row)
+        return rows
+
+    def read_many(self, areas: list[Range]) -> list[Grid]:
+        return [self.read(area) for area in areas]
+
+    def write(self, area: Range, rows: Grid) -> None:
+        self.book.set(area.a1(), rows)
+
+    def clear(self, area: Range) -> None:
+        self.book.set(area.a1(), [[None] * area.width for _ in range(area.height)])
+
+    def set_automatic(self, on: bool) -> None:
+        self.book.automatic = on
+
+    def calculate_sheet(self) -> None:
+        # The engine recalculates stale cells of every sheet. Excel would leave other sheets'
+        # stale cells alone, but the macros change only their own tab, which no other tab reads.
+        self.book.recalculate()
+
+    def calculate_application(self) -> None:
+        self.book.recalculate()
