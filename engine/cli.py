@@ -15,6 +15,7 @@ from .errors import CellgradError
 # subcommand -> module in engine.commands with add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("eval_", "recompute every formula and compare with the values Excel cached"),
+    "run": ("run", "press an optimizer tab's Reset, Run or Step buttons (graddesc macros)"),
     "build": ("build", "write the lesson's handout workbooks from their definitions in sheets/"),
 }
 EXIT_BAD_INPUT = 2
