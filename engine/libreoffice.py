@@ -14,8 +14,9 @@ ended when the context exits, also on error: no soffice outlives a session.
 
 Values: numbers are ``float``, text ``str``, an empty cell ``None``, an error an
 :class:`ExcelError`. Calc has no boolean type; it keeps TRUE/FALSE as 1/0 with a boolean number
-format, so a number is reported as ``bool`` exactly when its cell's format is boolean (what
-Calc gives a logical formula result and an imported boolean). Pasting ``True`` stores 1.
+format, so a 1 or 0 is reported as ``bool`` exactly when its cell's format is boolean (the
+format Calc gives a logical formula result and an imported boolean). Pasting ``True`` stores
+the number 1.
 """
 from __future__ import annotations
 
@@ -206,6 +207,12 @@ class LibreOffice:
         """soffice's process group (and pid of its launcher); None when not running."""
         return self._office.pid if self._office else None
 
+    def resident_bytes(self) -> int:
+        """Resident memory of the soffice processes now (for benchmarks: the peer's footprint)."""
+        if self.process_group is None:
+            return 0
+        return sum(_resident_bytes(pid) for pid in processes_in_group(self.process_group))
+
     def start(self) -> None:
         if self.soffice is None:
             raise LibreOfficeError("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
@@ -393,6 +400,33 @@ def _kill_group(group: int) -> None:
         os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass  # already gone
+
+
+def processes_in_group(group: int) -> list[int]:
+    """The pids of the live processes in a process group, read from /proc (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # it ended while we looked
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _resident_bytes(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def _end_session(group: int, session_dir: str) -> None:

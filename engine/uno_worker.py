@@ -35,9 +35,11 @@ CELL_FLAGS_FORMULA = 16
 FORMULA_RESULT_ERROR = 4
 # com.sun.star.util.NumberFormat.LOGICAL: the format type LibreOffice gives TRUE/FALSE
 NUMBER_FORMAT_LOGICAL = 1024
+LOGICAL_VALUES = (0.0, 1.0)  # what a logical result holds; another number shown TRUE stays a number
 # com.sun.star.document.MacroExecMode.NEVER_EXECUTE: the lesson's VBA must never run here
 NEVER_EXECUTE = 0
 
+MAX_CACHED_RANGES = 256
 STORE_FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8"}
 
 
@@ -76,6 +78,10 @@ class Documents:
         self.desktop = desktop
         self.docs: dict[int, object] = {}
         self.logical_formats: dict[tuple[int, int], bool] = {}
+        # Each new UNO object costs about a millisecond over the bridge, more than a read: a
+        # replayed macro asks for the same sheets and ranges thousands of times.
+        self.sheets: dict[tuple[int, str], object] = {}
+        self.ranges: dict[tuple[int, str, str], tuple[object, object]] = {}
         self.scratch = tempfile.mkdtemp(prefix="cellgrad-uno-")
         self.next_id = 1
 
@@ -108,6 +114,8 @@ class Documents:
     def close(self, doc_id: int) -> None:
         self.doc(doc_id).close(True)
         del self.docs[doc_id]
+        self.sheets = {k: v for k, v in self.sheets.items() if k[0] != doc_id}
+        self.ranges = {k: v for k, v in self.ranges.items() if k[0] != doc_id}
 
     def close_all(self) -> None:
         for doc_id in list(self.docs):
@@ -126,13 +134,29 @@ class Documents:
                                     _props(FilterName=STORE_FILTERS[extension], Overwrite=True))
 
     def sheet(self, doc_id: int, name: str):
-        sheets = self.doc(doc_id).Sheets
-        if not sheets.hasByName(name):
-            raise RequestError(f"sheet {name!r}: no such sheet")
-        return sheets.getByName(name)
+        if (doc_id, name) not in self.sheets:
+            sheets = self.doc(doc_id).Sheets
+            if not sheets.hasByName(name):
+                raise RequestError(f"sheet {name!r}: no such sheet")
+            self.sheets[(doc_id, name)] = sheets.getByName(name)
+        return self.sheets[(doc_id, name)]
+
+    def cell_range(self, doc_id: int, sheet_name: str, ref: str):
+        """(range, its CellRangeAddress) for "C1:D2" on a sheet."""
+        key = (doc_id, sheet_name, ref)
+        if key not in self.ranges:
+            sheet = self.sheet(doc_id, sheet_name)
+            try:
+                cells = sheet.getCellRangeByName(ref)
+            except Exception:
+                raise RequestError(f"sheet {sheet_name!r}: bad range {ref!r}") from None
+            if len(self.ranges) >= MAX_CACHED_RANGES:
+                self.ranges.clear()  # every live range object listens to the document's changes
+            self.ranges[key] = (cells, cells.getRangeAddress())
+        return self.ranges[key]
 
     def is_logical(self, doc_id: int, key: int) -> bool:
-        """Whether number format ``key`` shows numbers as TRUE/FALSE (cached: formats are few)."""
+        """Whether number format ``key`` shows 1/0 as TRUE/FALSE (cached: formats are few)."""
         if (doc_id, key) not in self.logical_formats:
             kind = self.doc(doc_id).NumberFormats.getByKey(key).Type
             self.logical_formats[(doc_id, key)] = bool(kind & NUMBER_FORMAT_LOGICAL)
@@ -145,13 +169,6 @@ def _uno_message(exc: Exception) -> str:
 
 
 # -- reading and writing cells ------------------------------------------------------------------
-def _cell_range(sheet, ref: str):
-    try:
-        return sheet.getCellRangeByName(ref)
-    except Exception:
-        raise RequestError(f"sheet {sheet.Name!r}: bad range {ref!r}") from None
-
-
 def _positions(addresses) -> list[tuple[int, int]]:
     """The (row, column) of every cell of some CellRangeAddresses, 0-based."""
     return [(r, c) for a in addresses
@@ -179,21 +196,20 @@ def _decode(value, position, errors, logical):
     """One getDataArray item as JSON: None there means an error cell."""
     if position in errors:
         return {"error": errors[position]}
-    if isinstance(value, float) and position in logical:
-        return value != 0.0
+    if position in logical and value in LOGICAL_VALUES:
+        return value == 1.0
     return value
 
 
 def read(store: Documents, doc_id: int, sheet_name: str, ref: str) -> list[list]:
-    sheet = store.sheet(doc_id, sheet_name)
-    cells = _cell_range(sheet, ref)
+    cells, origin = store.cell_range(doc_id, sheet_name, ref)
     data = cells.getDataArray()
     flat = [v for row in data for v in row]
     # each extra query costs a UNO round trip: ask only when the data can hold what it finds
-    errors = _error_codes(sheet, cells) if None in flat else {}
-    logical = _logical_cells(store, doc_id, cells) if any(isinstance(v, float) for v in flat) else set()
+    errors = _error_codes(store.sheet(doc_id, sheet_name), cells) if None in flat else {}
+    maybe_logical = any(v in LOGICAL_VALUES for v in flat if isinstance(v, float))
+    logical = _logical_cells(store, doc_id, cells) if maybe_logical else set()
     formulas = cells.getFormulaArray() if "" in flat else None
-    origin = cells.getRangeAddress()
     out = []
     for i, row in enumerate(data):
         values = []
@@ -220,8 +236,7 @@ def _constant(value):
 
 
 def write(store: Documents, doc_id: int, sheet_name: str, ref: str, rows: list[list]) -> None:
-    cells = _cell_range(store.sheet(doc_id, sheet_name), ref)
-    address = cells.getRangeAddress()
+    cells, address = store.cell_range(doc_id, sheet_name, ref)
     height, width = address.EndRow - address.StartRow + 1, address.EndColumn - address.StartColumn + 1
     if len(rows) != height or any(len(row) != width for row in rows):
         raise RequestError(f"sheet {sheet_name!r}: {ref} is {height}x{width}, the values are not")

@@ -15,7 +15,7 @@ import pytest
 from .conftest import reference_path, require
 from engine import Workbook
 from engine.conformance import random_dependents, same_value
-from engine.libreoffice import ERROR_CODES, LibreOffice, LibreOfficeError, excel_error
+from engine.libreoffice import ERROR_CODES, LibreOffice, LibreOfficeError, excel_error, processes_in_group
 from engine.values import ExcelError
 
 pytestmark = pytest.mark.libreoffice
@@ -331,21 +331,6 @@ def test_bad_requests_come_back_as_errors(office, tmp_path):
 
 
 # -- no soffice outlives a session ---------------------------------------------------------------
-def _processes_in_group(group: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # it ended while we looked
-        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
-        if int(fields[2]) == group:
-            found.append(int(entry.name))
-    return found
-
-
 def _session_processes(session_dir: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -365,10 +350,10 @@ def test_no_orphan_soffice_after_an_error_in_the_session():
     with pytest.raises(Boom):
         with LibreOffice() as lo:
             group, session = lo.process_group, lo.session_dir
-            assert group is not None and _processes_in_group(group)
+            assert group is not None and processes_in_group(group)
             lo.ping()
             raise Boom
-    assert _processes_in_group(group) == []
+    assert processes_in_group(group) == []
     assert _session_processes(session) == []
     assert not os.path.exists(session)
 
