@@ -11,7 +11,7 @@ from typing import Callable
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from .ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
-from .references import parse_endpoint, split_sheet
+from .references import parse_cell_endpoint, parse_endpoint, split_sheet
 from .values import ExcelError, Scalar
 
 # (name, formula's sheet) -> the node the defined name stands for, or None if unknown.
@@ -181,7 +181,7 @@ class _Parser:
             return Const(ExcelError.REF)
         first, colon, last = ref.partition(":")
         try:
-            a = parse_endpoint(first, first=True)
+            a = parse_endpoint(first, first=True) if colon else parse_cell_endpoint(first)
             b = parse_endpoint(last, first=False) if colon else None
         except ValueError:
             if colon:

@@ -16,6 +16,7 @@ import zlib
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -26,10 +27,28 @@ from .values import ExcelError, Scalar
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PIVOT_PART = re.compile(r"^xl/(pivotTables|pivotCache)/")
-_PIVOT_REL = re.compile(r"<Relationship\b[^>]*Target=\"[^\"]*pivot(Table|CacheDefinition)[^\"]*\"[^>]*/>")
-_PIVOT_CACHES = re.compile(r"<pivotCaches>.*?</pivotCaches>", re.S)
-_PIVOT_TYPES = re.compile(r"<Override\b[^>]*PartName=\"/xl/pivot[^\"]*\"[^>]*/>")
+_PIVOT_REL = re.compile(rb"<Relationship\b[^>]*Target=\"[^\"]*pivot(Table|CacheDefinition)[^\"]*\"[^>]*/>")
+_PIVOT_CACHES = re.compile(rb"<pivotCaches>.*?</pivotCaches>", re.S)
+_PIVOT_TYPES = re.compile(rb"<Override\b[^>]*PartName=\"/xl/pivot[^\"]*\"[^>]*/>")
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
+
+
+# An encrypted .xlsx is an OLE compound file holding the streams EncryptionInfo and
+# EncryptedPackage (MS-OFFCRYPTO); stream names are stored in UTF-16LE.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# OOXML parts never carry a DTD; one that does is an attack (billion laughs, external entities).
+_XML_PARTS = (".xml", ".rels", ".vml")
+_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _ole_reason(data: bytes) -> str:
+    if _ENCRYPTED_STREAM in data:
+        return "password-protected (encrypted) workbook: save a copy without a password first"
+    return "legacy .xls (OLE compound file), not .xlsx/.xlsm: save it as .xlsx first"
+
+
+def _declares_dtd(body: bytes) -> bool:
+    return any(mark in body for mark in _DTD_MARKS)
 
 
 def _package_bytes(path: str) -> bytes:
@@ -44,8 +63,7 @@ def _package_bytes(path: str) -> bytes:
     except OSError as exc:
         raise WorkbookError(f"cannot read: {exc.strerror}", file=path) from None
     if data.startswith(_OLE_MAGIC):
-        raise WorkbookError("encrypted (password-protected) or legacy .xls file: only unencrypted "
-                            ".xlsx/.xlsm can be read", file=path)
+        raise WorkbookError(_ole_reason(data), file=path)
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
         infos = source.infolist()
@@ -64,14 +82,18 @@ def _package_bytes(path: str) -> bytes:
                 if _PIVOT_PART.match(info.filename):
                     continue
                 body = source.read(info)
+                if info.filename.endswith(_XML_PARTS) and _declares_dtd(body):
+                    raise WorkbookError(f"unsafe XML in {info.filename}: it declares a DTD or entities "
+                                        "(as an entity bomb does): refused", file=path)
+                # bytes patterns: a part in another encoding passes through untouched to openpyxl
                 if info.filename.endswith(".rels"):
-                    body = _PIVOT_REL.sub("", body.decode("utf-8")).encode("utf-8")
+                    body = _PIVOT_REL.sub(b"", body)
                 elif info.filename == "xl/workbook.xml":
-                    body = _PIVOT_CACHES.sub("", body.decode("utf-8")).encode("utf-8")
+                    body = _PIVOT_CACHES.sub(b"", body)
                 elif info.filename == "[Content_Types].xml":
-                    body = _PIVOT_TYPES.sub("", body.decode("utf-8")).encode("utf-8")
+                    body = _PIVOT_TYPES.sub(b"", body)
                 target.writestr(info, body)
-    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookError(f"truncated or corrupt zip package ({exc})", file=path) from None
     return out.getvalue()
 
@@ -83,12 +105,19 @@ def _load(data: bytes, path: str, data_only: bool) -> Any:
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl and the XML parsers raise many types on bad input
-        name = type(exc).__name__
-        if "Entities" in name or "DTD" in name or "entit" in str(exc).lower():
-            reason = "unsafe XML (entity declarations, e.g. an entity bomb): refused"
-        else:
-            reason = f"cannot be read as a workbook ({name}: {str(exc).splitlines()[0] if str(exc) else ''})"
-        raise WorkbookError(reason, file=path) from None
+        raise WorkbookError(_load_failure(exc), file=path) from None
+
+
+def _load_failure(exc: BaseException) -> str:
+    """One line saying why openpyxl failed; it wraps the parser's error, so look down the chain."""
+    chain = [exc]
+    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+    if any(isinstance(e, DefusedXmlException) for e in chain):
+        return "unsafe XML (a DTD or entity declarations, as in an entity bomb): refused"
+    root = chain[-1]
+    detail = str(root).splitlines()[0] if str(root) else ""
+    return f"cannot be read as a workbook ({type(root).__name__}: {detail})"
 
 
 def _scalar(value: Any, data_type: str) -> Scalar:

@@ -54,17 +54,34 @@ class Endpoint:
     col_abs: bool
 
 
+def _on_sheet(endpoint: Endpoint, text: str) -> Endpoint:
+    # Past XFD1048576 it is not a cell: Excel reads ZZZ1 or A9999999 as a (probably undefined) name.
+    if not (1 <= endpoint.row <= MAX_ROW and 1 <= endpoint.col <= MAX_COL):
+        raise ValueError(f"not a reference on the sheet: {text!r}")
+    return endpoint
+
+
+def parse_cell_endpoint(text: str) -> Endpoint:
+    """A cell (``$A1``) with its ``$`` flags. Alone, ``A`` or ``own`` is a name, not a column."""
+    m = _CELL.match(text)
+    if not m:
+        raise ValueError(f"not a cell: {text!r}")
+    return _on_sheet(Endpoint(int(m.group(4)), column_index(m.group(2)), bool(m.group(3)),
+                              bool(m.group(1))), text)
+
+
 def parse_endpoint(text: str, *, first: bool) -> Endpoint:
     """A cell (``$A1``), a whole column (``A``) or a whole row (``3``) as the corner of a range."""
-    m = _CELL.match(text)
-    if m:
-        return Endpoint(int(m.group(4)), column_index(m.group(2)), bool(m.group(3)), bool(m.group(1)))
+    if _CELL.match(text):
+        return parse_cell_endpoint(text)
     m = _COLS.match(text)
     if m:
-        return Endpoint(1 if first else MAX_ROW, column_index(m.group(2)), True, bool(m.group(1)))
+        return _on_sheet(Endpoint(1 if first else MAX_ROW, column_index(m.group(2)), True,
+                                  bool(m.group(1))), text)
     m = _ROWS.match(text)
     if m:
-        return Endpoint(int(m.group(2)), 1 if first else MAX_COL, bool(m.group(1)), True)
+        return _on_sheet(Endpoint(int(m.group(2)), 1 if first else MAX_COL, bool(m.group(1)), True),
+                         text)
     raise ValueError(f"not a reference: {text!r}")
 
 

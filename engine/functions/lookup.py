@@ -98,14 +98,25 @@ def index(grid: Array, row: float, col: float | None = None) -> Scalar | Array:
     return grid.rows[r - 1][c - 1]
 
 
-@excel_function("ROW", Arg.REF, min_args=0, uses_anchor=True, elementwise=False)
-def row(anchor: tuple[int, int], ref: Range | None = None) -> float:
-    return float(anchor[0] if ref is None else ref.r1)
+# ROW and COLUMN of a range are arrays (a column of row numbers, a row of column numbers); where
+# one value is wanted the evaluator takes the first, so =ROW(C4:D6) is 4 and {=ROW(C4:D6)} 4;5;6.
+def _positions(first: int, last: int, *, vertical: bool) -> float | Array:
+    if first == last:
+        return float(first)
+    numbers = [float(i) for i in range(first, last + 1)]
+    return Array([[n] for n in numbers]) if vertical else Array([numbers])
 
 
-@excel_function("COLUMN", Arg.REF, min_args=0, uses_anchor=True, elementwise=False)
-def column(anchor: tuple[int, int], ref: Range | None = None) -> float:
-    return float(anchor[1] if ref is None else ref.c1)
+@excel_function("ROW", Arg.REF, min_args=0, uses_anchor=True, elementwise=False,
+                array_result=True)
+def row(anchor: tuple[int, int], ref: Range | None = None) -> float | Array:
+    return float(anchor[0]) if ref is None else _positions(ref.r1, ref.r2, vertical=True)
+
+
+@excel_function("COLUMN", Arg.REF, min_args=0, uses_anchor=True, elementwise=False,
+                array_result=True)
+def column(anchor: tuple[int, int], ref: Range | None = None) -> float | Array:
+    return float(anchor[1]) if ref is None else _positions(ref.c1, ref.c2, vertical=False)
 
 
 @excel_function("ROWS", Arg.GRID, elementwise=False)
@@ -118,7 +129,9 @@ def columns(grid: Array) -> float:
     return float(grid.width)
 
 
-@excel_function("SINGLE", Arg.SCALAR)
+# Not elementwise: inside an array formula ``@`` still takes one value (the evaluator intersects a
+# range with the formula's row or column, and takes an array's top-left value).
+@excel_function("SINGLE", Arg.SCALAR, elementwise=False)
 def single(value: Scalar) -> Scalar:
     """Excel's ``@`` (written ``_xlfn.SINGLE``): the evaluator already intersected the argument."""
     return value

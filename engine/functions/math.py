@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal,
+                     localcontext)
 
 from ..values import Array, ErrorResult, ExcelError, checked_number
 from .arguments import numbers, raise_first_error, same_shape
@@ -106,11 +107,21 @@ def log(x: float, base: float = 10.0) -> float:
     return math.log(x) / math.log(base)
 
 
+# Digits a rounded double can need: 309 before the point, 15 after (more places leave x as is).
+_ROUND_PRECISION = 340
+# Rounding to 10^340 or coarser leaves 0 for every finite double.
+_COARSEST_PLACES = -340
+
+
 def _round(x: float, digits: float, rounding: str) -> float:
     # Excel rounds the decimal number it shows, not the binary one: ROUND(2.675, 2) is 2.68.
     places = int(digits)
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(x)).quantize(quantum, rounding=rounding)) if places <= 15 else x
+    if places > 15:
+        return x
+    quantum = Decimal(1).scaleb(-max(places, _COARSEST_PLACES))
+    with localcontext() as context:
+        context.prec = _ROUND_PRECISION  # the default 28 digits cannot hold ROUND(1E+300, 2)
+        return float(Decimal(repr(x)).quantize(quantum, rounding=rounding)) + 0.0
 
 
 @excel_function("ROUND", N, N)
