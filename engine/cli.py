@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("eval_", "recompute every formula and compare with the values Excel cached"),
     "run": ("run", "press an optimizer tab's Reset, Run or Step buttons (graddesc macros)"),
     "build": ("build", "write the lesson's handout workbooks from their definitions in sheets/"),
+    "check": ("check", "exact engine, torch backend and hand-written torch models, cell by cell"),
 }
 EXIT_BAD_INPUT = 2
 
