@@ -161,6 +161,18 @@ def _one_hot(tab: Tab, first: str, label: str, index_col: str) -> None:
             tab.put(f"{col}{r}", formula=f"=IF(${index_col}{r}={col}$2,1,0)", number_format="0")
 
 
+def _predictions(tab: Tab, prediction: tuple[str, int, str, str], loss: tuple[str, int, str, str]) -> None:
+    """(column, header row, header, formula with {r}) for the predictions and the squared
+    errors, and under them the RMSE (whose AVERAGE range runs one row past the data)."""
+    for col, header_row, header, template in (prediction, loss):
+        tab.put(f"{col}{header_row}", header, role="header")
+        for r in LONG_ROWS:
+            tab.put(f"{col}{r}", formula=template.format(r=r))
+    last = LONG_ROWS[-1]
+    tab.put(f"{prediction[0]}{last + 2}", "RMSE", role="header")
+    tab.put(f"{loss[0]}{last + 2}", formula=f"=SQRT(AVERAGE({loss[0]}3:{loss[0]}{last + 1}))")
+
+
 def movielens_1hot() -> Tab:
     tab = Tab("movielens_1hot")
     _lookup_tables(tab)
@@ -177,13 +189,8 @@ def movielens_1hot() -> Tab:
     _one_hot(tab, "AK", "Movie", "L")
     tab.put("BA1", "Movie activations", role="title")
     tab.put("BA3", formula=f"=MMULT(AK3:AY{last},C22:G36)", array=f"BA3:BE{last}")
-    tab.put("BG1", "Preds", role="header")
-    tab.put("BH1", "Loss", role="header")
-    for r in LONG_ROWS:
-        tab.put(f"BG{r}", formula=f"=SUMPRODUCT(AE{r}:AI{r},BA{r}:BE{r})")
-        tab.put(f"BH{r}", formula=f"=(BG{r}-M{r})^2")
-    tab.put(f"BG{last + 2}", "RMSE", role="header")
-    tab.put(f"BH{last + 2}", formula=f"=SQRT(AVERAGE(BH3:BH{last + 1}))")
+    _predictions(tab, ("BG", 1, "Preds", "=SUMPRODUCT(AE{r}:AI{r},BA{r}:BE{r})"),
+                 ("BH", 1, "Loss", "=(BG{r}-M{r})^2"))
     tab.column_widths.update({c: 3.5 for c in span("O", "AC") + span("AK", "AY")})
     tab.column_widths.update({c: 8 for c in span("A", "M")})
     tab.freeze = "A3"
@@ -208,13 +215,8 @@ def movielens_emb() -> Tab:
             tab.put(f"{idx_col}{r}", formula=f"=MATCH({source}{r},{match_range})", number_format="0")
             for col in cols:
                 tab.put(f"{col}{r}", formula=f"=OFFSET({origin},${idx_col}{r},{col}$2)")
-    tab.put("X2", "predict", role="header")
-    tab.put("Y2", "error^2", role="header")
-    for r in LONG_ROWS:
-        tab.put(f"X{r}", formula=f"=SUMPRODUCT(M{r}:Q{r},S{r}:W{r})")
-        tab.put(f"Y{r}", formula=f"=(K{r}-X{r})^2")
-    tab.put(f"X{last + 2}", "RMSE", role="header")
-    tab.put(f"Y{last + 2}", formula=f"=SQRT(AVERAGE(Y3:Y{last + 1}))")
+    _predictions(tab, ("X", 2, "predict", "=SUMPRODUCT(M{r}:Q{r},S{r}:W{r})"),
+                 ("Y", 2, "error^2", "=(K{r}-X{r})^2"))
     tab.column_widths.update({c: 8 for c in span("A", "Y")})
     tab.freeze = "A3"
     return tab

@@ -39,7 +39,7 @@ def softmax() -> Tab:
     tab.put(f"A{SUM_ROW + 2}", "Different outputs, the same softmax: only the differences between "
             "the outputs matter.", role="note")
     labels = absolute("softmax", f"A{ROWS[0]}", f"A{ROWS[-1]}")
-    tab.charts.append(Chart("bar", "softmax: the predicted probabilities", f"A{SUM_ROW + 4}",
+    tab.charts.append(Chart("bar", "softmax probabilities", f"A{SUM_ROW + 4}",
                             [Series("Image 1", absolute("softmax", f"D{ROWS[0]}", f"D{ROWS[-1]}"), labels),
                              Series("Image 2", absolute("softmax", f"I{ROWS[0]}", f"I{ROWS[-1]}"), labels)],
                             y_title="probability"))

@@ -20,6 +20,13 @@ STEP_HEADERS = {"A": "x", "B": "y", "C": "b", "D": "a", "E": "pred", "F": "de/db
                 "H": "new b", "I": "new a"}
 
 
+def _rows(tab: Tab, templates: dict[str, str], first: int = FIRST) -> None:
+    """One formula per column on every step row; {r} is the row, {p} the row above."""
+    for r in range(first, LAST + 1):
+        for col, template in templates.items():
+            tab.put(f"{col}{r}", formula=template.format(r=r, p=r - 1))
+
+
 def _xy(tab: Tab) -> None:
     for r, x in enumerate(data.X_TRAIN, start=FIRST):
         tab.put(f"A{r}", x, number_format="0")
@@ -49,14 +56,10 @@ def _frame(name: str, lr: float | None, lr_cell: str = "D2") -> Tab:
     _xy(tab)
     tab.put("C4", formula="=C1")
     tab.put("D4", formula="=C2")
-    for r in range(FIRST, LAST + 1):
-        if r > FIRST:
-            tab.put(f"C{r}", formula=f"=H{r - 1}")
-            tab.put(f"D{r}", formula=f"=I{r - 1}")
-        tab.put(f"E{r}", formula=f"=C{r}+D{r}*A{r}")
-        tab.put(f"F{r}", formula=f"=2*(D{r}*A{r}+C{r}-B{r})")
-        tab.put(f"G{r}", formula=f"=F{r}*A{r}")
-    tab.column_widths.update({c: 10 for c in span("A", "O")})
+    _rows(tab, {"C": "=H{p}", "D": "=I{p}"}, first=FIRST + 1)
+    _rows(tab, {"E": "=C{r}+D{r}*A{r}", "F": "=2*(D{r}*A{r}+C{r}-B{r})", "G": "=F{r}*A{r}"})
+    tab.column_widths.update({c: 10 for c in span("A", "I")})
+    tab.column_widths.update({c: 13 for c in span("J", "O")})  # state grows to millions
     tab.column_widths["A"] = 6
     tab.column_widths["B"] = 6
     tab.freeze = "A4"
@@ -90,8 +93,7 @@ def _rule(tab: Tab, *lines: str) -> None:
 
 def _err2(tab: Tab, col: str = "L") -> None:
     tab.put(f"{col}3", "err^2", role="header")
-    for r in range(FIRST, LAST + 1):
-        tab.put(f"{col}{r}", formula=f"=(B{r}-E{r})^2")
+    _rows(tab, {col: "=(B{r}-E{r})^2"})
     tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUM({col}{FIRST}:{col}{LAST}))")
 
 
@@ -113,20 +115,12 @@ def basic() -> Tab:
     _xy(tab)
     tab.put("C4", formula="=C1")
     tab.put("D4", formula="=C2")
-    for r in range(FIRST, LAST + 1):
-        if r > FIRST:
-            tab.put(f"C{r}", formula=f"=N{r - 1}")
-            tab.put(f"D{r}", formula=f"=M{r - 1}")
-        tab.put(f"E{r}", formula=f"=C{r}+D{r}*A{r}")
-        tab.put(f"F{r}", formula=f"=(B{r}-E{r})^2")
-        tab.put(f"G{r}", formula=f"=(((C{r}+0.01)+A{r}*D{r})-B{r})^2")
-        tab.put(f"H{r}", formula=f"=(G{r}-F{r})/0.01")
-        tab.put(f"I{r}", formula=f"=(((D{r}+0.01)*A{r}+C{r})-B{r})^2")
-        tab.put(f"J{r}", formula=f"=(I{r}-F{r})/0.01")
-        tab.put(f"K{r}", formula=f"=2*(E{r}-B{r})")
-        tab.put(f"L{r}", formula=f"=K{r}*A{r}")
-        tab.put(f"M{r}", formula=f"=D{r}-L{r}*$F$1")
-        tab.put(f"N{r}", formula=f"=C{r}-K{r}*$F$1")
+    _rows(tab, {"C": "=N{p}", "D": "=M{p}"}, first=FIRST + 1)
+    _rows(tab, {"E": "=C{r}+D{r}*A{r}", "F": "=(B{r}-E{r})^2",
+                "G": "=(((C{r}+0.01)+A{r}*D{r})-B{r})^2", "H": "=(G{r}-F{r})/0.01",
+                "I": "=(((D{r}+0.01)*A{r}+C{r})-B{r})^2", "J": "=(I{r}-F{r})/0.01",
+                "K": "=2*(E{r}-B{r})", "L": "=K{r}*A{r}", "M": "=D{r}-L{r}*$F$1",
+                "N": "=C{r}-K{r}*$F$1"})
     tab.put(f"E{STATE_ROW}", "rmse", role="header")
     tab.put(f"F{STATE_ROW}", formula=f"=SQRT(SUM(F{FIRST}:F{LAST}))")
     for col in "KL":
@@ -140,7 +134,7 @@ def basic() -> Tab:
         "rmse": absolute("basic", "F33"), "rmsestart": absolute("basic", "C36"),
         "rmses": absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"),
     })
-    tab.charts.append(Chart("line", "RMSE after each epoch (click run)", "E36",
+    tab.charts.append(Chart("line", "rmse after each epoch", "E36",
                             [Series("rmse", absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"))],
                             x_title="epoch", y_title="rmse"))
     tab.macros = MacroState({"slope": 1, "const": 1}, history=True)
@@ -154,11 +148,8 @@ def momentum() -> Tab:
     _beta(tab, "J", 0.9)
     _carry(tab, "JK")
     _state(tab, "JK")
-    for r in range(FIRST, LAST + 1):
-        tab.put(f"H{r}", formula=f"=C{r}-J{r}*$D$2")
-        tab.put(f"I{r}", formula=f"=D{r}-K{r}*$D$2")
-        tab.put(f"J{r}", formula=f"=J{r - 1}*$J$1+$K$1*F{r}")
-        tab.put(f"K{r}", formula=f"=K{r - 1}*$J$1+$K$1*G{r}")
+    _rows(tab, {"H": "=C{r}-J{r}*$D$2", "I": "=D{r}-K{r}*$D$2",
+                "J": "=J{p}*$J$1+$K$1*F{r}", "K": "=K{p}*$J$1+$K$1*G{r}"})
     _err2(tab)
     _names(tab, lr=("D2", None), momlast=(f"J{LAST}", f"K{LAST}"),
            momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), pct_clipped=("M33", None),
@@ -173,11 +164,8 @@ def rmsprop() -> Tab:
     _beta(tab, "J", 0.9)
     _carry(tab, "JK")
     _state(tab, "JK")
-    for r in range(FIRST, LAST + 1):
-        tab.put(f"H{r}", formula=f"=C{r}-F{r}*$D$2/SQRT(J{r - 1})")
-        tab.put(f"I{r}", formula=f"=D{r}-G{r}*$D$2/SQRT(K{r - 1})")
-        tab.put(f"J{r}", formula=f"=J{r - 1}*$J$1+$K$1*F{r}^2")
-        tab.put(f"K{r}", formula=f"=K{r - 1}*$J$1+$K$1*G{r}^2")
+    _rows(tab, {"H": "=C{r}-F{r}*$D$2/SQRT(J{p})", "I": "=D{r}-G{r}*$D$2/SQRT(K{p})",
+                "J": "=J{p}*$J$1+$K$1*F{r}^2", "K": "=K{p}*$J$1+$K$1*G{r}^2"})
     _names(tab, gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"J{LAST}", f"K{LAST}"),
            max_clipped=("K34", None))
     tab.macros = MacroState({"gradtarget": 10000, "slope": 1, "const": 1},
@@ -188,13 +176,9 @@ def rmsprop() -> Tab:
 def _adam_steps(tab: Tab) -> None:
     _carry(tab, "JKLM")
     _state(tab, "JKLM")
-    for r in range(FIRST, LAST + 1):
-        tab.put(f"H{r}", formula=f"=C{r}-J{r}*$D$2/SQRT(L{r})")
-        tab.put(f"I{r}", formula=f"=D{r}-K{r}*$D$2/SQRT(M{r})")
-        tab.put(f"J{r}", formula=f"=J{r - 1}*$J$1+$K$1*F{r}")
-        tab.put(f"K{r}", formula=f"=K{r - 1}*$J$1+$K$1*G{r}")
-        tab.put(f"L{r}", formula=f"=L{r - 1}*$L$1+$M$1*F{r}^2")
-        tab.put(f"M{r}", formula=f"=M{r - 1}*$L$1+$M$1*G{r}^2")
+    _rows(tab, {"H": "=C{r}-J{r}*$D$2/SQRT(L{r})", "I": "=D{r}-K{r}*$D$2/SQRT(M{r})",
+                "J": "=J{p}*$J$1+$K$1*F{r}", "K": "=K{p}*$J$1+$K$1*G{r}",
+                "L": "=L{p}*$L$1+$M$1*F{r}^2", "M": "=M{p}*$L$1+$M$1*G{r}^2"})
     _names(tab, lr=("D2", None), momlast=(f"J{LAST}", f"K{LAST}"),
            momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"L{LAST}", f"M{LAST}"),
            gradtarget=(f"L{STATE_ROW}", f"M{STATE_ROW}"), pct_clipped=("O33", None),
@@ -249,12 +233,9 @@ def _adagrad_steps(tab: Tab) -> None:
     _carry(tab, "JK")
     _state(tab, "JK")
     tab.put("J2", "sum of squared gradients", role="note")
-    for r in range(FIRST, LAST + 1):
-        # divide by the sum including this step's gradient, so the first step is finite
-        tab.put(f"H{r}", formula=f"=C{r}-F{r}*$D$2/SQRT(J{r})")
-        tab.put(f"I{r}", formula=f"=D{r}-G{r}*$D$2/SQRT(K{r})")
-        tab.put(f"J{r}", formula=f"=J{r - 1}+F{r}^2")
-        tab.put(f"K{r}", formula=f"=K{r - 1}+G{r}^2")
+    # divide by the sum including this step's gradient, so the first step is finite
+    _rows(tab, {"H": "=C{r}-F{r}*$D$2/SQRT(J{r})", "I": "=D{r}-G{r}*$D$2/SQRT(K{r})",
+                "J": "=J{p}+F{r}^2", "K": "=K{p}+G{r}^2"})
     _err2(tab)
     _names(tab, lr=("D2", None), gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"),
            ms_last=(f"J{LAST}", f"K{LAST}"))
@@ -304,7 +285,7 @@ def data_tab() -> Tab:
         tab.put(f"B{r}", formula="=RANDBETWEEN(1,100)", number_format="0")
         tab.put(f"C{r}", formula=f"=$C$1+B{r}*$C$2", role="target", number_format="0")
     last = 4 + len(data.X_TRAIN)
-    tab.charts.append(Chart("scatter", "y = a*x + b: the data and the fitted line", "E4",
+    tab.charts.append(Chart("scatter", "the data and the fitted line", "E4",
                             [Series("data", absolute("data", "C5", f"C{last}"),
                                     absolute("data", "B5", f"B{last}"), trendline=True,
                                     markers_only=True)], x_title="x", y_title="y"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 
 from sheets.books import DEFINITIONS, WORKBOOKS_DIR, handout
@@ -27,10 +28,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_directory(directory: str) -> None:
+    """Fail before writing anything; a probe file, since os.access says yes to root."""
     if not os.path.isdir(directory):
         raise WorkbookError("output directory does not exist", file=directory)
-    if not os.access(directory, os.W_OK):
-        raise WorkbookError("output directory is not writable", file=directory)
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise WorkbookError(f"output directory is not writable ({exc.strerror})", file=directory) from None
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        write_bytes(path, data)
+    except OSError as exc:
+        raise WorkbookError(f"cannot write ({exc.strerror})", file=path) from None
 
 
 def _report(path: str) -> str:
@@ -52,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     _check_directory(args.out)
     packages = [(os.path.join(args.out, book.filename), package(book)) for book in books]
     for path, data in packages:
-        write_bytes(path, data)
+        _write(path, data)
     for path, _ in packages:
         print(_report(path))
     return 0
