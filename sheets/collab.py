@@ -64,6 +64,16 @@ def _collab_look(tab: Tab) -> None:
     tab.freeze = "H2"
 
 
+def _products(tab: Tab, top: int, factors: int, biases: str) -> None:
+    """Predictions H{top}:V{top+14}: user factors (B:F) times movie factors (rows factors..+4),
+    plus ``biases`` (a template in {col} and {r}); 0 where there is no rating to compare with."""
+    for i in range(N):
+        r = top + i
+        for col in span("H", "V"):
+            product = f"MMULT($B{r}:$F{r},{col}${factors}:{col}${factors + FACTORS - 1})"
+            tab.put(f"{col}{r}", formula=f'=IF({col}{2 + i}="",0,{product})' + biases.format(col=col, r=r))
+
+
 def dotprod() -> Tab:
     tab = Tab("dotprod")
     _crosstab(tab)
@@ -73,10 +83,7 @@ def dotprod() -> Tab:
     _weights(tab, "dotprod movies", "H", 19, FACTORS, N)
     _prediction_headers(tab, 24)
     _weights(tab, "dotprod users", "B", 25, N, FACTORS)
-    for i in range(N):
-        r = 25 + i
-        for col in span("H", "V"):
-            tab.put(f"{col}{r}", formula=f'=IF({col}{2 + i}="",0,MMULT($B{r}:$F{r},{col}$19:{col}$23))')
+    _products(tab, 25, 19, "")
     tab.put("U41", "RMSE", role="header")
     tab.put("V41", formula="=SQRT(SUMXMY2(H2:V16,H25:V39)/COUNT(H2:V16))")
     tab.solver = SolverModel(absolute("dotprod", "V41"),
@@ -95,11 +102,7 @@ def bias() -> Tab:
     _prediction_headers(tab, 25)
     _weights(tab, "bias user bias", "A", 26, N, 1)
     _weights(tab, "bias users", "B", 26, N, FACTORS)
-    for i in range(N):
-        r = 26 + i
-        for col in span("H", "V"):
-            tab.put(f"{col}{r}", formula=f'=IF({col}{2 + i}="",0,MMULT($B{r}:$F{r},{col}$20:{col}$24))'
-                                         f"+{col}$19+$A{r}")
+    _products(tab, 26, 20, "+{col}$19+$A{r}")
     tab.put("U42", "RMSE", role="header")
     tab.put("V42", formula="=SQRT(SUMXMY2(H2:V16,H26:V40)/COUNT(H2:V16))")
     tab.solver = SolverModel(absolute("bias", "V42"),
