@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from .builder import assert_same, calculated, evaluate, row
+from .builder import (ARGUMENT_ERROR_BUG, IF_ARRAY_BUG, SCALAR_ARRAY_FORMULA_BUG, assert_same,
+                      calculated, evaluate, row)
 from engine.values import ExcelError
 from engine.workbook import Workbook
 
 NA, DIV0, VALUE, REF, NAME, NUM, NULL = (ExcelError.NA, ExcelError.DIV0, ExcelError.VALUE,
                                          ExcelError.REF, ExcelError.NAME, ExcelError.NUM,
                                          ExcelError.NULL)
-
-# Engine bugs in files this test does not own; each row marked with one fails today (strict xfail).
-ARGUMENT_ERROR_BUG = ("interpreter.py Interpreter.call evaluates an argument with evaluate(), which "
-                      "raises ErrorResult for an error made inside it (1/0), so ISERROR/ISNA/IFERROR "
-                      "(Arg.ANY) and COUNT never receive the error as a value")
-IF_ARRAY_BUG = ("interpreter.py Interpreter.lift: in an array formula IF's lazy branches are "
-                "implicitly intersected at the anchor cell instead of taken element by element")
-SCALAR_ARRAY_FORMULA_BUG = ("compiled.py _cell_code: an array formula whose result is one value "
-                            "({=A1*2} over two cells) fills only its first cell; Excel fills all")
-
 
 def check(formula: str, expected: object, cells: dict | None = None, at: str = "Z100") -> None:
     assert_same(expected, evaluate(formula, cells, at=at), formula)
