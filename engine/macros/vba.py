@@ -402,6 +402,8 @@ class _Parser:
         while self.pos < len(self.lines):
             line, tokens = self.lines[self.pos]
             c = _Cursor(tokens, self.where(line))
+            if closer != ("End", "Sub") and c.peek("End") and c.peek("Sub", 1):
+                break  # the Sub ends inside this block: report the block's first line
             if all(c.peek(word, i) for i, word in enumerate(closer)):
                 c.pos = len(closer)
                 if closer == ("Next",) and not c.done():
