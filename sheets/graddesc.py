@@ -97,6 +97,12 @@ def _err2(tab: Tab, col: str = "L") -> None:
     tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUM({col}{FIRST}:{col}{LAST}))")
 
 
+def _broken_names(tab: Tab, *names: str) -> None:
+    """Names the lesson's workbook has on this tab whose cells were deleted (#REF!). Kept so
+    the tab's names are the lesson's; no macro of this tab uses them."""
+    tab.names.update({name: f"{tab.name}!#REF!" for name in names})
+
+
 def basic() -> Tab:
     tab = Tab("basic")
     tab.put("B1", "intercept", role="header")
@@ -154,6 +160,7 @@ def momentum() -> Tab:
     _names(tab, lr=("D2", None), momlast=(f"J{LAST}", f"K{LAST}"),
            momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), pct_clipped=("M33", None),
            max_clipped=("M34", None))
+    _broken_names(tab, "gradtarget", "ms_last")
     tab.macros = MacroState({"momtarget": 0, "slope": 1, "const": 1, "lr": 0.0001},
                             [("momlast", "momtarget")], reset_rounds=1)
     return tab
@@ -168,6 +175,7 @@ def rmsprop() -> Tab:
                 "J": "=J{p}*$J$1+$K$1*F{r}^2", "K": "=K{p}*$J$1+$K$1*G{r}^2"})
     _names(tab, gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"J{LAST}", f"K{LAST}"),
            max_clipped=("K34", None))
+    _broken_names(tab, "pct_clipped")
     tab.macros = MacroState({"gradtarget": 10000, "slope": 1, "const": 1},
                             [("ms_last", "gradtarget")], reset_rounds=2)
     return tab
