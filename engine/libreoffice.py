@@ -43,6 +43,7 @@ WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 600.0
 STOP_TIMEOUT = 10.0
+POLL_SECONDS = 0.25  # how often a waiting request checks that soffice is still alive
 
 # LibreOffice's error numbers (XCell.getError) as Excel's error values. The seven with an Excel
 # twin map to it; the others map as LibreOffice's own .xlsx export writes them (checked by
@@ -229,7 +230,7 @@ class LibreOffice:
         self._finalizer = weakref.finalize(self, _end_session, self._office.pid, self.session_dir)
         self._worker = subprocess.Popen(
             [self.python, str(WORKER), "--pipe", pipe, "--timeout", str(self.start_timeout),
-             "--watch-pid", str(self._office.pid)],
+             "--group", str(self._office.pid), "--session-dir", self.session_dir],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log("worker.log"))
         try:
             self._answer(time.monotonic() + self.start_timeout + 5.0, "start")
@@ -247,15 +248,16 @@ class LibreOffice:
                 self._answer(time.monotonic() + STOP_TIMEOUT, "quit")
         except (LibreOfficeError, OSError):
             pass  # it is going away either way; the kill below makes sure
-        self._kill()
+        self._kill(grace=STOP_TIMEOUT)
 
-    def _kill(self) -> None:
+    def _kill(self, grace: float = 0.0) -> None:
+        """End the worker and the soffice group, giving them ``grace`` seconds to exit alone."""
         if self._worker is not None:
-            _wait_or_kill(self._worker, STOP_TIMEOUT)
-            for stream in (self._worker.stdin, self._worker.stdout):
-                stream.close()
+            self._worker.stdin.close()  # end of input: a worker in its request loop shuts down
+            _wait_or_kill(self._worker, grace)
+            self._worker.stdout.close()
         if self._office is not None:
-            _wait_or_kill(self._office, STOP_TIMEOUT)
+            _wait_or_kill(self._office, grace)
         if self._finalizer is not None:
             self._finalizer()  # kills whatever is left of the group, removes the session dir
         self._worker = self._office = None
@@ -303,9 +305,12 @@ class LibreOffice:
             selector.register(fd, selectors.EVENT_READ)
             while b"\n" not in self._buffer:
                 left = deadline - time.monotonic()
-                if left <= 0 or not selector.select(left):
+                if left <= 0:
                     self._kill()
                     raise LibreOfficeError(f"LibreOffice did not answer {what!r} in time; it was stopped")
+                if not selector.select(min(left, POLL_SECONDS)):
+                    self._stop_if_office_died(what)
+                    continue
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     message = self._last_log_line()
@@ -315,9 +320,18 @@ class LibreOffice:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def _last_log_line(self) -> str:
+    def _stop_if_office_died(self, what: str) -> None:
+        """A soffice that exits (cannot start, crashed) would leave the worker waiting: say so now."""
+        assert self._office is not None
+        code = self._office.poll()
+        if code is not None:
+            self._kill()
+            raise LibreOfficeError(f"soffice exited with code {code} during {what!r} "
+                                   f"(its output: {self._last_log_line('soffice.log')})")
+
+    def _last_log_line(self, name: str = "worker.log") -> str:
         try:
-            lines = Path(self.session_dir, "worker.log").read_text(errors="replace").strip().splitlines()
+            lines = Path(self.session_dir, name).read_text(errors="replace").strip().splitlines()
         except OSError:
             return "no log"
         return lines[-1] if lines else "no message"

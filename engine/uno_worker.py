@@ -3,7 +3,7 @@
 Run by Debian's ``/usr/bin/python3`` (the only interpreter with the ``uno`` module), never
 imported by the project's python: it uses the standard library and ``uno`` only.
 
-    /usr/bin/python3 engine/uno_worker.py --pipe NAME --timeout SECONDS [--watch-pid PID]
+    /usr/bin/python3 engine/uno_worker.py --pipe NAME --timeout SECONDS --group PGID --session-dir DIR
 
 It connects to an ``soffice`` already started by the parent with ``--accept=pipe,name=NAME``,
 prints one ``{"ok": true, "result": {"ready": ...}}`` line when connected, then answers one
@@ -40,6 +40,7 @@ LOGICAL_VALUES = (0.0, 1.0)  # what a logical result holds; another number shown
 NEVER_EXECUTE = 0
 
 MAX_CACHED_RANGES = 256
+SHUTDOWN_SECONDS = 5.0
 STORE_FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8"}
 
 
@@ -74,7 +75,7 @@ def connect(pipe: str, timeout: float):
 class Documents:
     """Open spreadsheet documents, each loaded from a private copy of its file."""
 
-    def __init__(self, desktop) -> None:
+    def __init__(self, desktop, session_dir: str) -> None:
         self.desktop = desktop
         self.docs: dict[int, object] = {}
         self.logical_formats: dict[tuple[int, int], bool] = {}
@@ -82,7 +83,7 @@ class Documents:
         # replayed macro asks for the same sheets and ranges thousands of times.
         self.sheets: dict[tuple[int, str], object] = {}
         self.ranges: dict[tuple[int, str, str], tuple[object, object]] = {}
-        self.scratch = tempfile.mkdtemp(prefix="cellgrad-uno-")
+        self.scratch = tempfile.mkdtemp(prefix="opened-", dir=session_dir)
         self.next_id = 1
 
     # -- documents --------------------------------------------------------------------------
@@ -258,17 +259,19 @@ def formula_values(store: Documents, doc_id: int) -> list[list]:
     sheets = store.doc(doc_id).Sheets
     for index in range(sheets.getCount()):
         sheet = sheets.getByIndex(index)
+        name = sheet.Name  # a UNO call: once per sheet, not per cell
         ranges = sheet.queryContentCells(CELL_FLAGS_FORMULA).getRangeAddresses()
         if not ranges:
             continue
         errors = _error_codes(sheet, sheet)
         logical = _logical_cells(store, doc_id, sheet)
         for a in ranges:
-            data = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow).getDataArray()
+            top, left = a.StartRow, a.StartColumn
+            data = sheet.getCellRangeByPosition(left, top, a.EndColumn, a.EndRow).getDataArray()
             for i, row in enumerate(data):
                 for j, value in enumerate(row):
-                    position = (a.StartRow + i, a.StartColumn + j)
-                    out.append([sheet.Name, _a1(*position), _decode(value, position, errors, logical)])
+                    position = (top + i, left + j)
+                    out.append([name, _a1(*position), _decode(value, position, errors, logical)])
     return out
 
 
@@ -330,15 +333,31 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pipe", required=True)
     parser.add_argument("--timeout", type=float, default=60.0)
-    parser.add_argument("--watch-pid", type=int, help="soffice's process group, ended if our parent vanishes")
+    parser.add_argument("--group", type=int, required=True, help="soffice's process group")
+    parser.add_argument("--session-dir", required=True, help="the parent's temporary directory")
     args = parser.parse_args()
     out = protocol_stream()
     try:
-        store = Documents(connect(args.pipe, args.timeout))
+        store = Documents(connect(args.pipe, args.timeout), args.session_dir)
     except RequestError as exc:
         print(json.dumps({"ok": False, "error": str(exc)}), file=out, flush=True)
         return 1
     print(json.dumps({"ok": True, "result": {"ready": True, "pid": os.getpid()}}), file=out, flush=True)
+    if serve(store, out):
+        shutdown(store)
+        print(json.dumps({"ok": True, "result": "bye"}), file=out, flush=True)
+    else:
+        # our parent vanished without a word: nobody else will end soffice or delete the profile
+        shutdown(store)
+        for signal_number in (signal.SIGTERM, signal.SIGKILL):
+            if _group_ended(args.group, signal_number):
+                break
+        shutil.rmtree(args.session_dir, ignore_errors=True)
+    return 0
+
+
+def serve(store: Documents, out) -> bool:
+    """Answer requests until "quit" (True) or the end of our input (False)."""
     for line in sys.stdin:
         try:
             request = json.loads(line)
@@ -346,25 +365,31 @@ def main() -> int:
             print(json.dumps({"ok": False, "error": "a request is one JSON object per line"}), file=out, flush=True)
             continue
         if request.get("op") == "quit":
-            break
+            return True
         print(json.dumps(answer(store, request)), file=out, flush=True)
-    shutdown(store, args.watch_pid)
-    print(json.dumps({"ok": True, "result": "bye"}), file=out, flush=True)
-    return 0
+    return False
 
 
-def shutdown(store: Documents, soffice_group: int | None) -> None:
-    """Close the documents and end soffice; on EOF too, so a vanished parent leaves no orphan."""
+def shutdown(store: Documents) -> None:
+    """Close the documents and ask soffice to exit (the parent makes sure it did)."""
     store.close_all()
     try:
         store.desktop.terminate()
     except Exception:  # terminate() drops the bridge under our feet; that is success
         pass
-    if soffice_group:
-        try:
-            os.killpg(soffice_group, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+
+
+def _group_ended(group: int, signal_number: int) -> bool:
+    """Send a signal to the group and wait a little for it to be gone."""
+    deadline = time.monotonic() + SHUTDOWN_SECONDS
+    try:
+        os.killpg(group, signal_number)
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 if __name__ == "__main__":

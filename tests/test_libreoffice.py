@@ -6,6 +6,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -366,6 +370,37 @@ def test_start_up_timeout_is_a_clear_error_and_leaves_nothing():
     assert lo.process_group is None
     assert _session_processes(lo.session_dir) == []
     assert not os.path.exists(lo.session_dir)
+
+
+def test_soffice_that_cannot_start_is_reported_at_once():
+    lo = LibreOffice(soffice="/bin/false", start_timeout=60.0)
+    with pytest.raises(LibreOfficeError, match="soffice exited with code 1 during 'start'"):
+        lo.start()
+    assert not os.path.exists(lo.session_dir)
+
+
+PARENT_KILLED = """
+import os, signal
+from engine.libreoffice import LibreOffice
+lo = LibreOffice()
+lo.start()
+print(lo.process_group, lo.session_dir, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_no_orphan_soffice_when_the_parent_is_killed():
+    """No context exit, no finalizer: the worker sees its input end and ends soffice itself."""
+    done = subprocess.run([sys.executable, "-c", PARENT_KILLED], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    group, session = done.stdout.split()
+    deadline = time.monotonic() + 30
+    while _session_processes(session) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the worker and soffice (their command lines name the session) end
+    assert _session_processes(session) == []
+    assert processes_in_group(int(group)) == []
+    assert not os.path.exists(session)
 
 
 def test_missing_uno_python_is_a_clear_error(tmp_path):
