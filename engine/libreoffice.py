@@ -215,28 +215,36 @@ class LibreOffice:
         return sum(_resident_bytes(pid) for pid in processes_in_group(self.process_group))
 
     def start(self) -> None:
+        if self._worker is not None:
+            raise LibreOfficeError("LibreOffice is already running")
         if self.soffice is None:
             raise LibreOfficeError("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
         if not os.access(self.python, os.X_OK):
             raise LibreOfficeError(f"{self.python} is missing; it runs the UNO worker (apt-get install python3-uno)")
         self.session_dir = tempfile.mkdtemp(prefix="cellgrad-lo-")
+        self._buffer = b""
         pipe = f"cellgrad-{uuid.uuid4().hex}"
-        # its own session: the whole soffice tree (launcher, soffice.bin) is one killable group
-        self._office = subprocess.Popen(
-            [self.soffice, *_soffice_flags(self._profile("profile")),
-             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdin=subprocess.DEVNULL, stdout=self._log("soffice.log"), stderr=subprocess.STDOUT,
-            start_new_session=True)
-        self._finalizer = weakref.finalize(self, _end_session, self._office.pid, self.session_dir)
-        self._worker = subprocess.Popen(
-            [self.python, str(WORKER), "--pipe", pipe, "--timeout", str(self.start_timeout),
-             "--group", str(self._office.pid), "--session-dir", self.session_dir],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log("worker.log"))
         try:
+            self._office = self._spawn("soffice.log", [
+                self.soffice, *_soffice_flags(self._profile("profile")),
+                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"], office=True)
+            self._finalizer = weakref.finalize(self, _end_session, self._office.pid, self.session_dir)
+            self._worker = self._spawn("worker.log", [
+                self.python, str(WORKER), "--pipe", pipe, "--timeout", str(self.start_timeout),
+                "--group", str(self._office.pid), "--session-dir", self.session_dir], office=False)
             self._answer(time.monotonic() + self.start_timeout + 5.0, "start")
-        except LibreOfficeError:
+        except BaseException:  # also Ctrl+C while waiting: nothing may outlive a failed start
             self._kill()
             raise
+
+    def _spawn(self, log: str, command: list[str], *, office: bool) -> subprocess.Popen:
+        """soffice in its own session (its launcher and soffice.bin are one killable group), or
+        the worker, speaking on its stdin/stdout; either's messages go to a log file."""
+        with open(os.path.join(self.session_dir, log), "wb") as messages:
+            if office:
+                return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=messages,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+            return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=messages)
 
     def close(self) -> None:
         """End the worker and soffice (gracefully, then by force) and delete the profile."""
@@ -253,7 +261,10 @@ class LibreOffice:
     def _kill(self, grace: float = 0.0) -> None:
         """End the worker and the soffice group, giving them ``grace`` seconds to exit alone."""
         if self._worker is not None:
-            self._worker.stdin.close()  # end of input: a worker in its request loop shuts down
+            try:
+                self._worker.stdin.close()  # end of input: a worker in its request loop shuts down
+            except BrokenPipeError:
+                pass  # it is gone already
             _wait_or_kill(self._worker, grace)
             self._worker.stdout.close()
         if self._office is not None:
@@ -264,9 +275,6 @@ class LibreOffice:
 
     def _profile(self, name: str) -> str:
         return Path(self.session_dir, name).as_uri()
-
-    def _log(self, name: str):
-        return open(os.path.join(self.session_dir, name), "wb")
 
     # -- requests ---------------------------------------------------------------------------------
     def request(self, request: dict, *, file: str | None = None) -> Any:
@@ -289,7 +297,9 @@ class LibreOffice:
             self._worker.stdin.write(json.dumps(request).encode() + b"\n")
             self._worker.stdin.flush()
         except BrokenPipeError:
-            raise LibreOfficeError(f"the UNO worker has died: {self._last_log_line()}") from None
+            message = self._last_log_line()
+            self._kill()
+            raise LibreOfficeError(f"the UNO worker has died: {message}") from None
 
     def _answer(self, deadline: float, what: str) -> dict:
         line = self._read_line(deadline, what)
