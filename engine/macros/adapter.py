@@ -56,6 +56,7 @@ class EngineSheet:
         book.resolve("A1", sheet)  # WorkbookError for an unknown sheet, before any macro runs
         self.book = book
         self.sheet = sheet
+        self._names: dict[str, Range] = {}  # defined names do not change while macros run
 
     def resolve(self, name: str) -> Range:
         # Range("C1") or Range("C1:D2") is A1 text; anything else must be a defined name. Excel
@@ -63,6 +64,11 @@ class EngineSheet:
         if _A1.match(name):
             return self.book.resolve(name, self.sheet)
         key = name.upper()
+        if key not in self._names:
+            self._names[key] = self._defined(name, key)
+        return self._names[key]
+
+    def _defined(self, name: str, key: str) -> Range:
         definition = self.book.sheets[self.sheet].names.get(key) or self.book.names.get(key)
         if definition is None:
             raise DefinedNameError(f"no defined name {name!r}", file=self.book.path, sheet=self.sheet)

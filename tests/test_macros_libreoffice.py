@@ -1,0 +1,100 @@
+"""Run and Step in the engine equal LibreOffice replaying the same statements through UNO.
+
+LibreOffice cannot run the lesson's VBA itself (its VBA layer fails on the sheet-scoped names),
+so the same interpreter performs every statement on a LibreOffice document, whose automatic
+calculation is switched off and on as the macro says. At every one of 50 epochs a, b, loss, lr
+and every cell the macros write must agree within 1e-9 relative.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from .conftest import reference_path, require
+from engine.libreoffice import LibreOffice, LibreOfficeError
+from engine.macros import EngineSheet, Epoch, Training
+from engine.macros.libreoffice_sheet import LibreOfficeSheet
+from engine.workbook import Workbook
+
+pytestmark = pytest.mark.libreoffice
+EPOCHS = 50
+REL = 1e-9
+ORIGINAL_TABS = ["basic", "momentum", "rmsprop", "adam", "adam_ann"]
+HANDOUT_TABS = ["basic", "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "adagrad_ann"]
+
+
+@pytest.fixture(scope="module")
+def office():
+    lo = LibreOffice()
+    try:
+        lo.start()
+    except LibreOfficeError as exc:
+        require(False, f"LibreOffice headless cannot start here: {exc}")
+    yield lo
+    lo.close()
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory) -> Path:
+    """The generated graddesc handout as the openpyxl writer makes it (no cached values)."""
+    from sheets.books import handout
+    from sheets.writer import package
+    path = tmp_path_factory.mktemp("handout") / "graddesc.xlsm"
+    path.write_bytes(package(handout("graddesc")))
+    return path
+
+
+def _same(x: object, y: object) -> bool:
+    if isinstance(x, float) and isinstance(y, float):
+        return x == y or math.isclose(x, y, rel_tol=REL, abs_tol=0.0)
+    return x == y
+
+
+def _differences(engine: list[Epoch], office: list[Epoch]) -> list[str]:
+    out = []
+    assert len(engine) == len(office)
+    for e, o in zip(engine, office):
+        pairs = {"a": (e.a, o.a), "b": (e.b, o.b), "loss": (e.loss, o.loss), "lr": (e.lr, o.lr)}
+        assert e.state.keys() == o.state.keys()
+        for name in e.state:
+            for i, (row_e, row_o) in enumerate(zip(e.state[name], o.state[name])):
+                for j, (x, y) in enumerate(zip(row_e, row_o)):
+                    pairs[f"{name}[{i}][{j}]"] = (x, y)
+        out += [f"epoch {e.epoch} {what}: engine {x!r}, LibreOffice {y!r}"
+                for what, (x, y) in pairs.items() if not _same(x, y)]
+    return out
+
+
+def _start(training: Training) -> Epoch:
+    return training.observer.observe(0, training.state())
+
+
+def _both(office: LibreOffice, path: Path, tab: str, press: str, *, reset: bool) -> list[str]:
+    book = Workbook.load(path)
+    book.recalculate()  # the handout has no cached values; the reference has them all
+    engine = Training(EngineSheet(book, tab))
+    doc = office.open(path)
+    try:
+        doc.calculate()
+        lo = Training(LibreOfficeSheet(doc, tab, engine.sheet.resolve))
+        if reset:
+            engine.reset()
+            lo.reset()
+        start = _differences([_start(engine)], [_start(lo)])
+        return start + _differences(getattr(engine, press)(EPOCHS), getattr(lo, press)(EPOCHS))
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("press", ["run", "step"])
+@pytest.mark.parametrize("tab", ORIGINAL_TABS)
+def test_reference_tabs_from_their_saved_state(office, tab, press):
+    assert _both(office, reference_path("graddesc.xlsm"), tab, press, reset=False) == []
+
+
+@pytest.mark.parametrize("press", ["run", "step"])
+@pytest.mark.parametrize("tab", HANDOUT_TABS)
+def test_handout_tabs_from_their_reset_state(office, handout, tab, press):
+    assert _both(office, handout, tab, press, reset=True) == []
