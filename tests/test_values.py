@@ -1,0 +1,109 @@
+"""Excel's value rules, written once in engine.values: coercions, text of numbers, comparison.
+
+Rows come from "Calculation operators and precedence in Excel" (how Excel converts values in
+formulas), "Excel specifications and limits" (15 digits of precision) and the documented sort
+order of MATCH/SORT (numbers < text < logicals; text without regard to case). The comparison is
+also checked as a property: a total order consistent with that type ranking.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.values import (ErrorResult, ExcelError, compare, format_number, number_from_text,
+                           to_bool, to_number, to_text)
+
+NUMBER_TEXT = [
+    ("1", 1.0), ("1e3", 1000.0), ("1E-2", 0.01), (" 2 ", 2.0), ("50%", 0.5), ("$4.00", 4.0),
+    ("1,000", 1000.0), ("1,000.5", 1000.5), ("-1", -1.0), ("+1", 1.0), ("-$1", -1.0),
+    ("1.", 1.0), (".5", 0.5),
+    ("abc", None), ("", None), (".", None), ("1e", None), ("e1", None), ("%", None),
+    ("TRUE", None), ("0x10", None), ("inf", None), ("nan", None), ("1_000", None),
+    ("12,34,567", None), ("8+1", None),           # =SQRT("8+1") is #VALUE!
+]
+
+
+@pytest.mark.parametrize("text, number", NUMBER_TEXT)
+def test_number_from_text(text: str, number: float | None) -> None:
+    assert number_from_text(text) == number
+
+
+# to_number is what arithmetic does to an operand: "1"+"2" is 3, TRUE+1 is 2, an empty cell 0.
+TO_NUMBER = [(None, 0.0), (True, 1.0), (False, 0.0), (2.5, 2.5), ("3", 3.0), ("$4.00", 4.0),
+             ("a", ExcelError.VALUE), ("", ExcelError.VALUE), (ExcelError.NA, ExcelError.NA),
+             (ExcelError.DIV0, ExcelError.DIV0)]
+# to_text is what & does: a number in at most 15 significant digits, TRUE/FALSE, "" for empty.
+TO_TEXT = [(None, ""), (True, "TRUE"), (False, "FALSE"), ("x", "x"), (1.0, "1"), (-2.5, "-2.5"),
+           (1 / 3, "0.333333333333333"), (2 / 3, "0.666666666666667"), (0.1 + 0.2, "0.3"),
+           (123456789012345.0, "123456789012345"), (1234567890123456.0, "1.23456789012346E+15"),
+           (1e20, "1E+20"), (1e100, "1E+100"), (-0.0, "0"), (0.0001, "0.0001"),
+           (ExcelError.REF, ExcelError.REF)]
+# to_bool is what IF, AND, OR and NOT do to a condition.
+TO_BOOL = [(None, False), (0.0, False), (-0.5, True), (2.0, True), ("TRUE", True), ("false", False),
+           ("yes", ExcelError.VALUE), ("", ExcelError.VALUE), (ExcelError.NUM, ExcelError.NUM)]
+
+
+def outcome(function, value):
+    try:
+        return function(value)
+    except ErrorResult as exc:
+        return exc.error
+
+
+@pytest.mark.parametrize("function, value, expected",
+                         [(to_number, v, e) for v, e in TO_NUMBER]
+                         + [(to_text, v, e) for v, e in TO_TEXT]
+                         + [(to_bool, v, e) for v, e in TO_BOOL])
+def test_coercions(function, value, expected) -> None:
+    got = outcome(function, value)
+    assert type(got) is type(expected) and got == expected
+
+
+@pytest.mark.parametrize("x", [1.0, 0.5, 1 / 3, 1e20, 123.456, 2 ** 0.5, 1e-5, 7e-300])
+def test_format_number_reads_back_to_15_digits(x: float) -> None:
+    assert float(format_number(x)) == float(f"{x:.15g}")
+
+
+# --- compare: a total order consistent with Excel's type ranking -----------------------------------
+COMPARE = [
+    (1.0, "a", -1), ("a", True, -1), (False, 1000.0, 1), ("Z", False, -1), (False, True, -1),
+    ("abc", "ABC", 0), ("a", "B", -1), ("apple", "apples", -1), ("2", "10", 1), (2.0, 10.0, -1),
+    (None, 0.0, 0), (None, "", 0), (None, False, 0), (None, -1.0, 1), (None, "a", -1),
+    (None, None, 0), (1.0, True, -1),
+]
+
+
+@pytest.mark.parametrize("left, right, sign", COMPARE)
+def test_compare_table(left, right, sign: int) -> None:
+    assert compare(left, right) == sign
+    assert compare(right, left) == -sign
+
+
+def test_compare_propagates_errors_left_first() -> None:
+    assert outcome(lambda pair: compare(*pair), (ExcelError.NA, ExcelError.DIV0)) is ExcelError.NA
+    assert outcome(lambda pair: compare(*pair), (1.0, ExcelError.DIV0)) is ExcelError.DIV0
+
+
+values = st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(lambda x: x + 0.0),
+                   st.text(alphabet="abcABC xyz019", max_size=4),
+                   st.booleans())
+RANK = {float: 0, str: 1, bool: 2}
+
+
+@given(values, values)
+def test_compare_is_antisymmetric_and_ranks_types(a, b) -> None:
+    assert compare(a, b) == -compare(b, a)
+    if type(a) is not type(b):
+        assert compare(a, b) == (-1 if RANK[type(a)] < RANK[type(b)] else 1)
+
+
+@given(values, values, values)
+def test_compare_is_transitive(a, b, c) -> None:
+    if compare(a, b) <= 0 and compare(b, c) <= 0:
+        assert compare(a, c) <= 0
+
+
+@given(st.text(alphabet="abcdefxyzABCDEFXYZ", max_size=6))
+def test_compare_ignores_case(text: str) -> None:
+    assert compare(text, text.upper()) == 0 and compare(text.lower(), text) == 0
