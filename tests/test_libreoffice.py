@@ -289,14 +289,52 @@ def test_reference_workbook_is_untouched(office, reference_workbook):
     assert sorted(os.listdir(reference_workbook.parent)) == listing
 
 
-def test_convert_computes_formulas_of_an_uncached_file(office, tmp_path):
+def _csv_cells(path: Path) -> list[str]:
+    return path.read_text().split()
+
+
+def _xlsx_values(path: Path) -> list[object]:
+    sheet = openpyxl.load_workbook(path, data_only=True)["s"]
+    return [sheet["A1"].value, sheet["A2"].value]
+
+
+def _pdf_magic(path: Path) -> bytes:
+    return path.read_bytes()[:5]
+
+
+CONVERSIONS = [  # format -> what the converted file shows: A2 = A1*7 computed on load
+    ("csv", _csv_cells, ["6", "42"]),
+    ("xlsx", _xlsx_values, [6, 42]),
+    ("pdf", _pdf_magic, b"%PDF-"),
+]
+
+
+@pytest.mark.parametrize("fmt, show, shown", CONVERSIONS)
+def test_convert_computes_formulas_of_an_uncached_file(office, tmp_path, fmt, show, shown):
     source = _workbook(tmp_path / "made.xlsx", {"A1": 6, "A2": "=A1*7"})
     out = tmp_path / "out"
     out.mkdir()
-    csv = office.convert(source, "csv", out)
-    assert csv == str(out / "made.csv")
-    assert Path(csv).read_text().split() == ["6", "42"]
-    assert os.listdir(out) == ["made.csv"]
+    converted = office.convert(source, fmt, out)
+    assert converted == str(out / f"made.{fmt}")
+    assert show(Path(converted)) == shown
+    assert os.listdir(out) == [f"made.{fmt}"]
+
+
+BAD_CONVERSIONS = [  # (file exists, format) -> message
+    (False, "pdf", "no such file"),
+    (True, "nosuchformat", "could not convert it to nosuchformat"),
+]
+
+
+@pytest.mark.parametrize("exists, fmt, message", BAD_CONVERSIONS)
+def test_bad_conversion_is_one_line(office, tmp_path, exists, fmt, message):
+    source = tmp_path / "made.xlsx"
+    if exists:
+        _workbook(source, {"A1": 1})
+    with pytest.raises(LibreOfficeError, match=message) as caught:
+        office.convert(source, fmt, tmp_path)
+    assert str(source) in str(caught.value) and "\n" not in str(caught.value)
+    assert sorted(os.listdir(tmp_path)) == (["made.xlsx"] if exists else [])
 
 
 BAD_INPUT = [  # file content (None: missing) -> message
