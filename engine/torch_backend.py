@@ -241,6 +241,29 @@ class TorchValues:
         values = self.range(rng)
         return values[0, 0] if rng.size == 1 else values
 
+    def partial(self, output: str, wrt: str) -> torch.Tensor:
+        """d output / d wrt through the formulas between them, everything else held fixed.
+
+        ``wrt`` may be an input or a formula cell or range: the derivative of a row's error with
+        respect to that row's weight, as the sheet's gradient columns compute it. Shaped like
+        ``wrt``; 0 where ``output`` does not depend on a cell.
+        """
+        book = self.workbook.book
+        target = book.resolve(wrt)
+        sources = []
+        for address in ((target.sheet, r, c) for r, c in target.cells()):
+            if address not in self.workbook.slot_of:
+                raise WorkbookError(f"{wrt}: {cell_name(*address[1:])} is neither an input nor a "
+                                    "formula computed by torch", file=book.path)
+            sources.append(self.workbook.slot_of[address])
+        slots = sorted({slot for slot, _ in sources})
+        grads = torch.autograd.grad(self[output], [self.store[s] for s in slots],  # type: ignore[misc]
+                                    retain_graph=True, allow_unused=True)
+        by_slot = dict(zip(slots, grads))
+        values = [by_slot[s][i] if by_slot[s] is not None else torch.zeros((), dtype=DTYPE)
+                  for s, i in sources]
+        return torch.stack([v.to(self.workbook.device) for v in values]).reshape(target.height, target.width)
+
     def computed_cells(self) -> dict[Address, float]:
         """The formula cells torch computed, with their values."""
         first = len(self.workbook.input_ranges)
@@ -330,7 +353,7 @@ class TorchOps:
         for r, c in rng.cells():
             source = self.workbook.slot_of.get((rng.sheet, r, c))
             values = self.store[source[0]] if source is not None else None
-            out.append(float(values[source[1]]) if values is not None  # type: ignore[index]
+            out.append(values[source[1]].item() if values is not None  # type: ignore[index]
                        else self.workbook.book.calc.value(rng.sheet, r, c))
         return out
 

@@ -33,8 +33,9 @@ MODELS: dict[str, TabModel] = {
 INPUTS: dict[str, tuple[str, ...]] = {
     "dotprod": ("dotprod!B25:F39", "dotprod!H19:V23"),
     "bias": ("bias!A26:F40", "bias!H19:V24"),
-    "movielens_1hot": ("dotprod!B25:F39", "dotprod!H19:V23"),   # its factors are =dotprod!...
-    "movielens_emb": ("dotprod!B25:F39", "dotprod!H19:V23"),
+    # their user factors are =dotprod!B25..., their movie factors a copy of dotprod's, by column
+    "movielens_1hot": ("dotprod!B25:F39", "movielens_1hot!C22:G36"),
+    "movielens_emb": ("dotprod!B25:F39", "movielens_emb!C22:G36"),
     "word_emb": ("word_emb!C4:G17",),
     "softmax": ("softmax!B3:B7", "softmax!G3:G7"),
     "entropy": ("entropy!C2:C6",),
