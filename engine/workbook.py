@@ -123,10 +123,12 @@ class Workbook:
     def resolve(self, ref: str, sheet: str | None = None) -> Range:
         """A1 text (``"dotprod!B25:F39"``) or a defined name (``"slope"`` with ``sheet``) as a Range."""
         sheet_name, local = self._split(ref, sheet)
-        try:
-            return Range.parse(local, sheet_name)
-        except ValueError:
-            pass
+        # "lr" is a defined name, not column LR: a lone column or row is only a range as "LR:LR"
+        if ":" in local or _is_cell(local):
+            try:
+                return Range.parse(local, sheet_name)
+            except ValueError:
+                pass
         definition = self.sheets[sheet_name].names.get(local.upper()) or self.names.get(local.upper())
         if definition is None:
             raise DefinedNameError(f"no cell, range or defined name {local!r}", file=self.path,
@@ -221,6 +223,14 @@ class Workbook:
         """Write a copy of the source workbook whose cells carry the engine's current values."""
         from .writer import save_values
         return save_values(self, os.fspath(out))
+
+
+def _is_cell(text: str) -> bool:
+    try:
+        parse_cell(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _calls_random(node: Node) -> bool:

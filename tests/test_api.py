@@ -44,6 +44,8 @@ def test_set_a_range_and_a_sheet_scoped_name() -> None:
     book.set("slope", 2.0, sheet="adam")
     book.set("const", 30.0, sheet="adam")
     assert book["adam!C2"] == 2.0 and book["adam!E4"] == 30.0 + 2.0 * book["adam!A4"]
+    assert book.resolve("lr", "adam").a1() == "adam!D2"  # a name, not column LR
+    assert book.resolve("LR:LR", "adam").a1() == "adam!LR1:LR1048576"
     with pytest.raises(DefinedNameError, match="gradtarget"):
         book.resolve("gradtarget", "momentum")  # momentum's gradtarget is #REF! in the reference
 
