@@ -95,6 +95,11 @@ class _Parser:
                     continue
                 self.take()
                 continue
+            if token.type == Token.OPERAND and token.value.startswith(":"):
+                # openpyxl's Tokenizer splits OFFSET(A1,0,0):A3 into the call and ":A3"
+                self.take()
+                left = Binary(":", left, self.reference(token.value[1:]))
+                continue
             if token.type != Token.OP_IN:
                 return left
             op = token.value
@@ -118,6 +123,10 @@ class _Parser:
                 return self.reference(token.value)
             return Const(_scalar_literal(token))
         if token.type == Token.FUNC and token.subtype == Token.OPEN:
+            # ... and A1:OFFSET(A1,2,0) into "A1:OFFSET(" and the arguments
+            start, colon, name = token.value[:-1].rpartition(":")
+            if colon and "'" not in name:
+                return Binary(":", self.reference(start), self.call(name))
             return self.call(token.value[:-1])
         if token.type == Token.PAREN and token.subtype == Token.OPEN:
             inner = self.expression()

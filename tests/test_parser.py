@@ -47,6 +47,10 @@ PRECEDENCE = [
     ("=_xlfn._xlws.SORT(1)", Call("SORT", (c(1),))),
     ("=_xlfn.SINGLE(A1:A3)", Call("SINGLE", (AreaRef(None, 0, 0, 2, 0, False, False, False, False),))),
     ("=sum( 1 , 2 )", Call("SUM", (c(1), c(2)))),
+    ("=A1:OFFSET(A1,2,0)", Binary(":", CellRef(None, 0, 0, False, False),
+                                  Call("OFFSET", (CellRef(None, 0, 0, False, False), c(2), c(0))))),
+    ("=OFFSET(A1,1,0):A3", Binary(":", Call("OFFSET", (CellRef(None, 0, 0, False, False), c(1), c(0))),
+                                  CellRef(None, 2, 0, False, False))),
     ("=A1:B2 B1:C3", Binary(" ", AreaRef(None, 0, 0, 1, 1, False, False, False, False),
                             AreaRef(None, 0, 1, 2, 2, False, False, False, False))),
 ]
