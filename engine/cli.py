@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "press an optimizer tab's Reset, Run or Step buttons (graddesc macros)"),
     "build": ("build", "write the lesson's handout workbooks from their definitions in sheets/"),
     "check": ("check", "exact engine, torch backend and hand-written torch models, cell by cell"),
+    "solve": ("solve", "Excel's Solver without Excel: optimize a sheet's stored Solver model with torch"),
 }
 EXIT_BAD_INPUT = 2
 

@@ -1,0 +1,161 @@
+"""Gradient search over the changing cells with torch: Adam or L-BFGS, with random restarts.
+
+The objective is any differentiable function of one tensor per changing range; here it is the
+workbook's objective cell compiled by the torch backend. A *run* starts from one point and takes
+steps until the objective stops improving, the iteration limit or the deadline. Run 0 starts
+from the values in the workbook; ``restarts`` more runs start from fresh draws in [0, 1), the
+distribution the lesson's ``=RAND()`` weights have (Excel's GRG Multistart also draws its
+starting points at random). The best point of all runs wins.
+
+Convergence is tighter than Excel's (``solver_cvg`` 1e-4 over five iterations): on dotprod Excel
+stopped at RMSE 0.393015 while the minimum near it is 0.392901, and an L-BFGS step is cheap.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Literal, Sequence, TypeVar
+
+import torch
+
+from ..errors import SolverError
+
+Method = Literal["adam", "lbfgs"]
+Goal = Literal["max", "min", "value"]
+Objective = Callable[[Sequence[torch.Tensor]], torch.Tensor]
+Value = TypeVar("Value", float, torch.Tensor)
+
+ADAM_LR = 0.05                   # the weights are O(1) numbers; larger rates oscillate on dotprod
+LBFGS_HISTORY = 20
+LBFGS_MAX_EVALS = 25             # per step: one line search (torch's default of 1.25 x max_iter stalls it)
+# A run has converged when its loss improved by less than TOLERANCE (relative) over WINDOW steps.
+WINDOW: dict[Method, int] = {"lbfgs": 5, "adam": 200}
+TOLERANCE: dict[Method, float] = {"lbfgs": 1e-10, "adam": 1e-9}
+
+
+@dataclass(frozen=True)
+class Settings:
+    method: Method = "lbfgs"
+    restarts: int = 10                    # random starts after the workbook's own
+    max_seconds: float = 20.0             # for all runs together
+    max_steps: int | None = None          # per run (solver_itr)
+    seed: int = 0
+    goal: Goal = "min"
+    target: float = 0.0                   # the value to reach when goal is "value"
+    non_negative: bool = False            # solver_neg: clamp the changing cells at 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the progress bar shows after each step."""
+    run: int
+    runs: int
+    step: int          # steps taken so far, all runs together
+    objective: float   # at the point just reached
+
+
+@dataclass
+class Outcome:
+    values: list[torch.Tensor]
+    objective: float
+    steps: int
+    runs: int          # runs started (the deadline may cut the restarts short)
+    best_run: int
+    seconds: float
+
+
+class _Run:
+    """One local search from one starting point."""
+
+    def __init__(self, objective: Objective, start: Sequence[torch.Tensor], settings: Settings) -> None:
+        self.objective = objective
+        self.settings = settings
+        self.params = [t.detach().clone().requires_grad_(True) for t in start]
+        if settings.method == "adam":
+            self.opt: torch.optim.Optimizer = torch.optim.Adam(self.params, lr=ADAM_LR)
+        else:
+            self.opt = torch.optim.LBFGS(self.params, lr=1, max_iter=1, max_eval=LBFGS_MAX_EVALS,
+                                         history_size=LBFGS_HISTORY, line_search_fn="strong_wolfe",
+                                         tolerance_grad=0.0, tolerance_change=0.0)
+
+    def loss_of(self, value: Value) -> Value:
+        """What is minimized: the objective, its negative, or its squared distance to the target."""
+        goal = self.settings.goal
+        if goal == "max":
+            return -value
+        if goal == "value":
+            return (value - self.settings.target) ** 2
+        return value
+
+    def value(self) -> float:
+        with torch.no_grad():
+            return float(self.objective(self.params))
+
+    def step(self) -> None:
+        def closure() -> torch.Tensor:
+            self.opt.zero_grad()
+            loss = self.loss_of(self.objective(self.params))
+            loss.backward()
+            return loss
+        self.opt.step(closure)
+        if self.settings.non_negative:
+            with torch.no_grad():
+                for p in self.params:
+                    p.clamp_(min=0.0)
+
+
+def search(objective: Objective, start: Sequence[torch.Tensor], settings: Settings,
+           on_step: Callable[[Step, list[torch.Tensor]], None] | None = None) -> Outcome:
+    """Minimize (or maximize, or reach ``target`` with) ``objective`` from ``start`` and restarts."""
+    began = time.perf_counter()
+    deadline = began + settings.max_seconds
+    generator = torch.Generator().manual_seed(settings.seed)
+    runs = 1 + max(settings.restarts, 0)
+    best: tuple[float, int, list[torch.Tensor], float] | None = None  # loss, run, values, objective
+    steps = 0
+    run_index = 0
+    for run_index in range(runs):
+        if run_index and time.perf_counter() >= deadline:
+            break
+        point = start if run_index == 0 else _draw(start, generator)
+        run = _Run(objective, point, settings)
+        value = run.value()
+        if run_index == 0 and not math.isfinite(value):
+            raise SolverError(f"the objective is {value} at the workbook's values: nothing to optimize")
+        losses = [run.loss_of(value)]
+        while not _finished(losses, settings, deadline):
+            run.step()
+            value = run.value()
+            if not math.isfinite(value):
+                break  # diverged: the run is dropped below
+            steps += 1
+            losses.append(run.loss_of(value))
+            if on_step is not None:
+                on_step(Step(run_index, runs, steps, value), run.params)
+        final = run.value()
+        final_loss = run.loss_of(final) if math.isfinite(final) else math.inf
+        if best is None or final_loss < best[0]:
+            best = (final_loss, run_index, [p.detach().clone() for p in run.params], final)
+    assert best is not None
+    return Outcome(values=best[2], objective=best[3], steps=steps, runs=run_index + 1,
+                   best_run=best[1], seconds=time.perf_counter() - began)
+
+
+def _finished(losses: list[float], settings: Settings, deadline: float) -> bool:
+    taken = len(losses) - 1
+    if settings.max_steps is not None and taken >= settings.max_steps:
+        return True
+    if time.perf_counter() >= deadline:
+        return True
+    window = WINDOW[settings.method]
+    if taken < window:
+        return False
+    old, new = losses[-1 - window], losses[-1]
+    return old - new <= TOLERANCE[settings.method] * max(abs(old), 1e-300)
+
+
+def _draw(like: Sequence[torch.Tensor], generator: torch.Generator) -> list[torch.Tensor]:
+    """Uniform [0, 1) draws shaped like ``like``, drawn on the CPU so a seed gives the same start
+    on every device."""
+    return [torch.rand(t.shape, generator=generator, dtype=t.dtype).to(t.device) for t in like]
