@@ -3,7 +3,11 @@
 LibreOffice cannot run the lesson's VBA (its VBA layer fails on the sheet-scoped names), so the
 statements are replayed through UNO by the same interpreter. Calc keeps Excel's semantics where
 the macros need them: with automatic calculation off, a formula that depends on a changed cell
-keeps showing its old value until a calculation.
+keeps showing its old value until a calculation. One difference is bridged here: with automatic
+calculation on, Calc recalculates a changed cell's dependents only when they are read, Excel at
+once. A macro that writes under automatic calculation and then switches it off (adam's reset,
+then somesteps) would read stale values in Calc, so every write under automatic calculation,
+and the switch back to it, is followed by a ``calculate``.
 
 Each UNO request is a round trip, so writes and calculations are queued and sent together with
 the next read (``Document.batch``): a write has no answer anyone waits for, and the order of
@@ -25,6 +29,7 @@ class LibreOfficeSheet:
         self.sheet = sheet
         self._resolve = resolve
         self._queue: list[tuple] = []
+        self._automatic = True  # Excel's default; the macros set it where it matters
 
     def resolve(self, name: str) -> Range:
         return self._resolve(name)
@@ -40,12 +45,17 @@ class LibreOfficeSheet:
 
     def write(self, area: Range, rows: Grid) -> None:
         self._queue.append(("set", area.sheet, area.a1(with_sheet=False), rows))
+        if self._automatic:
+            self._queue.append(("calculate",))
 
     def clear(self, area: Range) -> None:
         self.write(area, [[None] * area.width for _ in range(area.height)])
 
     def set_automatic(self, on: bool) -> None:
+        self._automatic = on
         self._queue.append(("set_automatic", on))
+        if on:
+            self._queue.append(("calculate",))
 
     def calculate_sheet(self) -> None:
         self._queue.append(("calculate",))
