@@ -5,7 +5,8 @@
 For each reference workbook, in one run: the engine's load time and full recalculation time
 (median of N ``wb.calculate()`` after one warm-up), LibreOffice's ``calculateAll`` (median of
 N after one warm-up, timed inside the UNO worker so the pipe is not counted) on the same
-package (pivot tables left out, as the engine reads it), their ratio, and the engine's memory:
+package (pivot tables left out, as the engine reads it), with Calc's multi-threaded
+formula-group calculation on (its default) and off, the ratios, and the engine's memory:
 the peak RSS of a fresh process that imports the engine, loads the workbook and recalculates it,
 beside that process's RSS right after ``import engine`` (both from /proc/self/status). Then the cost of one round trip to
 LibreOffice, for code that drives it cell by cell.
@@ -73,24 +74,31 @@ def engine_memory_mb(path: Path) -> tuple[float, float]:
     return after_import, peak
 
 
-def measure_workbook(lo: LibreOffice, path: Path, repeat: int) -> dict:
+def libreoffice_seconds(lo: LibreOffice, path: Path, repeat: int) -> tuple[float, float]:
+    """(median calculateAll seconds, soffice's resident MB with the workbook open)."""
+    doc = lo.open(path, pivot_tables=False)
+    try:
+        doc.calculate_all()  # warm-up
+        seconds = statistics.median(doc.calculate_all() for _ in range(repeat))
+        return seconds, lo.resident_bytes() / 2**20
+    finally:
+        doc.close()
+
+
+def measure_workbook(offices: dict[str, LibreOffice], path: Path, repeat: int) -> dict:
     start = time.perf_counter()
     book = Workbook.load(path)
     load = time.perf_counter() - start
     engine = median_seconds(book.calculate, repeat)
-    doc = lo.open(path, pivot_tables=False)
-    try:
-        doc.calculate_all()  # warm-up
-        libreoffice = statistics.median(doc.calculate_all() for _ in range(repeat))
-        libreoffice_rss = lo.resident_bytes() / 2**20
-    finally:
-        doc.close()
+    threaded, rss = libreoffice_seconds(offices["threaded"], path, repeat)
+    single, _ = libreoffice_seconds(offices["single"], path, repeat)
     after_import, peak = engine_memory_mb(path)
     return {"workbook": path.name, "formula_cells": sum(1 for c in book.cells() if c.node is not None),
-            "engine_load_s": load, "engine_recalc_s": engine, "libreoffice_recalc_s": libreoffice,
-            "libreoffice_over_engine": libreoffice / engine, "engine_import_mb": after_import,
-            "engine_peak_mb": peak, "engine_workbook_mb": peak - after_import,
-            "libreoffice_rss_mb": libreoffice_rss}
+            "engine_load_s": load, "engine_recalc_s": engine,
+            "libreoffice_recalc_s": threaded, "libreoffice_over_engine": threaded / engine,
+            "libreoffice_1thread_recalc_s": single, "libreoffice_1thread_over_engine": single / engine,
+            "engine_import_mb": after_import, "engine_peak_mb": peak, "engine_workbook_mb": peak - after_import,
+            "libreoffice_rss_mb": rss}
 
 
 def _one_cell_step(doc: Document) -> None:
@@ -124,24 +132,28 @@ def run(repeat: int) -> dict:
     for path in paths:
         if not path.is_file():
             raise CellgradError("reference workbook missing (../shared/reference)", file=str(path))
-    with LibreOffice() as lo:
-        rows = [measure_workbook(lo, path, repeat) for path in paths]
+    with LibreOffice() as lo, LibreOffice(threaded=False) as single:
+        rows = [measure_workbook({"threaded": lo, "single": single}, path, repeat) for path in paths]
         trips = measure_round_trips(lo, Path(lo.session_dir) / "round-trip.xlsx")
     collab = next(r for r in rows if r["workbook"] == "collab_filter.xlsx")
     return {"repeat": repeat, "workbooks": rows, "round_trip": trips, "targets": {
         "engine_faster_than_libreoffice_on_collab_filter": collab["libreoffice_over_engine"] > 1.0,
+        "engine_faster_than_single_threaded_libreoffice_on_collab_filter":
+            collab["libreoffice_1thread_over_engine"] > 1.0,
         "engine_peak_under_150_mb": all(r["engine_peak_mb"] < TARGET_PEAK_MB for r in rows)}}
 
 
 def render(report: dict) -> str:
-    header = (f"{'workbook':<22}{'formulas':>9}{'load ms':>9}{'engine ms':>11}{'LO ms':>9}"
-              f"{'LO/engine':>11}{'import MB':>11}{'peak MB':>9}{'LO RSS MB':>11}")
-    lines = [f"Full recalculation, median of {report['repeat']} after one warm-up", header]
+    header = (f"{'workbook':<22}{'formulas':>9}{'load ms':>9}{'engine ms':>11}{'LO ms':>8}{'LO/engine':>10}"
+              f"{'LO 1-thread ms':>15}{'LO1/engine':>11}{'import MB':>10}{'peak MB':>9}{'LO RSS MB':>10}")
+    lines = [f"Full recalculation, median of {report['repeat']} after one warm-up "
+             f"(LO: calculateAll, multi-threaded by default; 1-thread: that switched off)", header]
     for r in report["workbooks"]:
         lines.append(f"{r['workbook']:<22}{r['formula_cells']:>9}{r['engine_load_s'] * 1e3:>9.0f}"
-                     f"{r['engine_recalc_s'] * 1e3:>11.2f}{r['libreoffice_recalc_s'] * 1e3:>9.2f}"
-                     f"{r['libreoffice_over_engine']:>11.2f}{r['engine_import_mb']:>11.1f}"
-                     f"{r['engine_peak_mb']:>9.1f}{r['libreoffice_rss_mb']:>11.1f}")
+                     f"{r['engine_recalc_s'] * 1e3:>11.2f}{r['libreoffice_recalc_s'] * 1e3:>8.2f}"
+                     f"{r['libreoffice_over_engine']:>10.2f}{r['libreoffice_1thread_recalc_s'] * 1e3:>15.2f}"
+                     f"{r['libreoffice_1thread_over_engine']:>11.2f}{r['engine_import_mb']:>10.1f}"
+                     f"{r['engine_peak_mb']:>9.1f}{r['libreoffice_rss_mb']:>10.1f}")
     trips = report["round_trip"]
     lines += ["", f"LibreOffice round trip (median of {ROUND_TRIPS}):",
               f"  empty request                 {trips['ping_s'] * 1e3:8.3f} ms",

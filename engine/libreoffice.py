@@ -43,6 +43,11 @@ WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 600.0
 STOP_TIMEOUT = 10.0
+SINGLE_THREADED_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Calculation"><prop oor:name="UseThreadedCalculationForFormulaGroups" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
 POLL_SECONDS = 0.25  # how often a waiting request checks that soffice is still alive
 
 # LibreOffice's error numbers (XCell.getError) as Excel's error values. The seven with an Excel
@@ -184,9 +189,13 @@ class LibreOffice:
     """A headless soffice with a private profile and the UNO worker that drives it."""
 
     def __init__(self, *, soffice: str | None = None, python: str = UNO_PYTHON,
-                 start_timeout: float = START_TIMEOUT, request_timeout: float = REQUEST_TIMEOUT) -> None:
+                 start_timeout: float = START_TIMEOUT, request_timeout: float = REQUEST_TIMEOUT,
+                 threaded: bool = True) -> None:
+        """``threaded=False`` turns off Calc's multi-threaded calculation of formula groups
+        (on by default), e.g. to compare it with the single-threaded engine."""
         self.soffice = soffice or shutil.which("soffice") or shutil.which("libreoffice")
         self.python = python
+        self.threaded = threaded
         self.start_timeout = start_timeout
         self.request_timeout = request_timeout
         self.session_dir = ""
@@ -274,6 +283,11 @@ class LibreOffice:
         self._worker = self._office = None
 
     def _profile(self, name: str) -> str:
+        """The URL of a private profile; soffice fills it in on first start, around our settings."""
+        settings = Path(self.session_dir, name, "user", "registrymodifications.xcu")
+        if not self.threaded and not settings.exists():
+            settings.parent.mkdir(parents=True)
+            settings.write_text(SINGLE_THREADED_SETTINGS, encoding="utf-8")
         return Path(self.session_dir, name).as_uri()
 
     # -- requests ---------------------------------------------------------------------------------
