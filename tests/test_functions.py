@@ -82,6 +82,10 @@ MATCH = [
     row("=MATCH(0,{5,4,3,2,1},-1)", 5.0),
     row('=MATCH("b",{"c","b","a"},-1)', 2.0),
     row("=MATCH(NA(),B2:B5,0)", NA),             # an error lookup_value propagates
+    # "exactly equal": text is not read as a number nor as a COUNTIF operator.
+    row('=MATCH("2",{2,"2"},0)', 2.0),
+    row('=MATCH(">1",{5,">1"},0)', 2.0),
+    row('=MATCH("=a",{"a","=a"},0)', 2.0),
 ]
 
 

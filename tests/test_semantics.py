@@ -55,6 +55,7 @@ PRECEDENCE = [
 CONVERSION = [
     row('="1"+"2"', 3.0),
     row('=1+"$4.00"', 5.0),
+    row('="6/1/2001"-"5/1/2001"', 31.0),
     row('=SQRT("8+1")', VALUE),
     row('="A"&TRUE', "ATRUE"),
     row("=TRUE+1", 2.0),

@@ -21,6 +21,16 @@ NUMBER_TEXT = [
     ("abc", None), ("", None), (".", None), ("1e", None), ("e1", None), ("%", None),
     ("TRUE", None), ("0x10", None), ("inf", None), ("nan", None), ("1_000", None),
     ("12,34,567", None), ("8+1", None),           # =SQRT("8+1") is #VALUE!
+    # Dates and times in US-English text ("6/1/2001" - "5/1/2001" is 31). Serial numbers of the
+    # 1900 date system: 1 is 1/1/1900, 60 the 29 February 1900 Excel keeps from Lotus 1-2-3,
+    # 2958465 is 12/31/9999; two-digit years 00-29 are 20xx, 30-99 19xx; a time is a day fraction.
+    ("6/1/2001", 37043.0), ("5/1/2001", 37012.0), ("2001-06-01", 37043.0), ("2001/6/1", 37043.0),
+    ("1/1/1900", 1.0), ("2/28/1900", 59.0), ("2/29/1900", 60.0), ("3/1/1900", 61.0),
+    ("12/31/9999", 2958465.0), ("6/1/01", 37043.0), ("1/1/30", 10959.0),
+    ("10:30", 0.4375), ("10:30 PM", 0.9375), ("12:00 AM", 0.0), ("12:00 pm", 0.5),
+    ("6/1/2001 18:00", 37043.75),
+    ("13/1/2001", None), ("2/30/2001", None), ("1/1/1899", None), ("25:00", None),
+    ("13:00 PM", None), ("1/2", None),          # no year: Excel takes the current one
 ]
 
 

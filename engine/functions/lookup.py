@@ -5,7 +5,7 @@ from ..references import MAX_COL, MAX_ROW, Range
 from ..values import Array, ErrorResult, ExcelError, Scalar, compare
 from .arguments import integer
 from .registry import Arg, excel_function
-from .statistics import criterion
+from .statistics import wildcard
 
 
 def _vector(grid: Array) -> list[Scalar]:
@@ -56,7 +56,12 @@ def match(x: Scalar, grid: Array, match_type: float = 1.0) -> float:
     if x is None:
         raise ErrorResult(ExcelError.NA)
     if match_type == 0:
-        test = criterion(x) if type(x) is str else (lambda v: type(v) is type(x) and v == x)
+        # Unlike a COUNTIF criterion, text is neither an operator nor a number: only wildcards.
+        if type(x) is str:
+            pattern = wildcard(x)
+            test = lambda v: type(v) is str and pattern.fullmatch(v) is not None  # noqa: E731
+        else:
+            test = lambda v: type(v) is type(x) and v == x  # noqa: E731
         for i, v in enumerate(vector):
             if test(v):
                 return float(i + 1)

@@ -92,7 +92,8 @@ excel_function("STDEV", V, repeat=V, min_args=1)(stdev_s)
 _OPERATOR = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.S)
 
 
-def _wildcard(pattern: str) -> re.Pattern[str]:
+def wildcard(pattern: str) -> re.Pattern[str]:
+    """Excel's text pattern: ? one character, * any run, ~ makes the next one literal; no case."""
     out = []
     i = 0
     while i < len(pattern):
@@ -126,7 +127,7 @@ def criterion(spec: Scalar):
             test = (lambda v: v is None or v == "") if op == "=" else (lambda v: v is not None and v != "")
             return test
         if type(target) is str:
-            pattern = _wildcard(target)
+            pattern = wildcard(target)
             match = lambda v: type(v) is str and pattern.fullmatch(v) is not None  # noqa: E731
         else:
             match = lambda v: type(v) is type(target) and v == target  # noqa: E731
