@@ -4,6 +4,7 @@ calculation, bad input, no orphan soffice)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import signal
@@ -453,3 +454,21 @@ def test_requests_after_close_are_refused(tmp_path):
     with pytest.raises(LibreOfficeError, match="not running"):
         lo.ping()
 
+
+
+def test_the_recalculation_benchmark_reports_every_workbook():
+    """The README's figures come from this command: it must keep working (no timing asserted)."""
+    for name in ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx"):
+        reference_path(name)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.recalc", "--json", "--repeat", "1"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [r["workbook"] for r in report["workbooks"]] == ["collab_filter.xlsx", "graddesc.xlsm",
+                                                            "entropy_example.xlsx"]
+    assert [r["formula_cells"] for r in report["workbooks"]] == [10879, 1623, 75]
+    for row in report["workbooks"]:
+        assert 0 < row["engine_import_mb"] <= row["engine_peak_mb"]
+        assert row["engine_recalc_s"] > 0 and row["libreoffice_recalc_s"] > 0
+    assert set(report["round_trip"]) == {"ping_s", "get_one_cell_s", "set_calculate_get_s",
+                                         "set_calculate_get_batched_s"}
