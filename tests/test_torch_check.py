@@ -1,0 +1,90 @@
+"""``cellgrad check``: the three-way comparison on the command line, its JSON, its bad input."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+
+from engine.cli import main
+from engine.commands.check import largest_difference
+from tests.conftest import reference_path, require
+from tests.test_torch_backend import ACROSS_ENGINES, handout_path
+
+# adam_ann after 50 epochs: torch.optim.Adam's rounding, amplified near convergence (named and
+# isolated in tests/test_torch_models.py)
+ROUNDING_NAMED_ELSEWHERE = {"adam_ann"}
+
+
+def _check(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_handouts_agree_on_every_tab_after_fifty_epochs(capsys) -> None:
+    for name in ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx"):
+        handout_path(name)
+    code, out, err = _check(capsys, "--json", "--device", "cpu")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["device"] == "cpu"
+    tabs = {(t["workbook"], t["sheet"]): t for t in report["tabs"]}
+    expected = {"dotprod", "movielens_1hot", "movielens_emb", "bias", "word_emb", "data", "basic",
+                "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "adagrad_ann", "softmax",
+                "entropy", "log_entropy"}
+    assert {sheet for _, sheet in tabs} == expected
+    for (workbook, sheet), tab in tabs.items():
+        assert set(tab) == {"workbook", "sheet", "cells", "max_abs", "max_rel", "epochs"}
+        assert tab["cells"] > 0
+        if sheet in ("basic", "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "adagrad_ann"):
+            assert tab["epochs"] == 50, sheet
+        if sheet not in ROUNDING_NAMED_ELSEWHERE:
+            assert tab["max_rel"] <= ACROSS_ENGINES, (workbook, sheet, tab)
+
+
+def test_text_report_names_the_device(capsys) -> None:
+    path = reference_path("entropy_example.xlsx")
+    code, out, _ = _check(capsys, "--device", "cpu", str(path))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "device: cpu"
+    assert [line.split()[1] for line in lines[2:]] == ["softmax", "entropy", "log_entropy"]
+
+
+def test_every_formula_cell_of_a_tab_is_compared(capsys) -> None:
+    path = reference_path("entropy_example.xlsx")
+    code, out, _ = _check(capsys, "--json", "--device", "cpu", str(path))
+    cells = {t["sheet"]: t["cells"] for t in json.loads(out)["tabs"]}
+    assert cells == {"softmax": 34, "entropy": 11, "log_entropy": 30}  # the formula cells (README)
+
+
+def test_cuda_without_cuda_is_one_line_and_exit_2(capsys) -> None:
+    require(not torch.cuda.is_available(), "this machine has CUDA")
+    code, out, err = _check(capsys, "--device", "cuda")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and "CUDA is not available" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--device", "tpu"], "unknown torch device"),
+    (["--epochs", "-1"], "--epochs"),
+    (["/nonexistent/book.xlsx"], "book.xlsx"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv: list[str], message: str) -> None:
+    code, out, err = _check(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([1.0, 1.0], (0.0, 0.0)),
+    ([0.0, 0.0], (0.0, 0.0)),
+    ([2.0, 1.0], (1.0, 0.5)),
+    ([1.0, 1.0, 4.0], (3.0, 0.75)),     # over all pairs
+    ([1.0, math.nan], (math.inf, math.inf)),
+])
+def test_largest_difference(values: list[float], expected: tuple[float, float]) -> None:
+    assert largest_difference(values) == expected
