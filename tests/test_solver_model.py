@@ -1,0 +1,167 @@
+"""The Solver model Excel stores: read from the reference workbook, and every bad model refused
+with one line that names the sheet and the solver_* name at fault (API and command line)."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .builder import write_workbook
+from .conftest import ROOT, reference_path
+from engine.cli import main
+from engine.errors import SolverError
+from engine.model import DefinedName
+from engine.references import Range
+from engine.solver import Settings, read_model, solve, solve_book
+from engine.workbook import Workbook
+
+QUICK = Settings(restarts=0, max_seconds=10)
+
+
+def _model_names(objective: str, changing: str, **extra: str) -> dict[tuple[str, str], str]:
+    names = {"solver_opt": objective, "solver_adj": changing, "solver_typ": "2", "solver_val": "0",
+             "solver_neg": "2", "solver_num": "0", **extra}
+    return {("S", k): v for k, v in names.items()}
+
+
+def test_reference_models_are_read_as_excel_stored_them():
+    book = Workbook.load(reference_path("collab_filter.xlsx"))
+    dotprod = read_model(book, "dotprod")
+    assert dotprod.objective == Range.parse("dotprod!V41")
+    assert dotprod.changing == (Range.parse("dotprod!H19:V23"), Range.parse("dotprod!B25:F39"))
+    assert (dotprod.goal, dotprod.target, dotprod.non_negative) == ("min", 0.0, False)
+    assert (dotprod.max_iterations, dotprod.max_seconds) == (None, None)  # 2147483647: no limit
+    bias = read_model(book, "bias")
+    assert bias.changing == (Range.parse("bias!H19:V24"), Range.parse("bias!A26:F40"))
+    assert bias.size == 90 + 90
+
+
+# -- bad input: (id, workbook maker, sheet, words the one-line message must contain) -----------
+def _reference(tmp_path: Path) -> Path:
+    return reference_path("collab_filter.xlsx")
+
+
+def _formula_changing(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "formula.xlsx", {"S": {"A1": 1.0, "B1": "=A1*2", "C1": "=(B1-3)^2"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1,S!$B$1"))
+
+
+def _text_objective(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "text.xlsx", {"S": {"A1": 1.0, "C1": '=IF(A1>0,"high","low")'}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1"))
+
+
+def _error_objective(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "error.xlsx", {"S": {"A1": 0.0, "C1": "=1/A1"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1"))
+
+
+def _text_changing(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "textin.xlsx", {"S": {"A1": "abc", "C1": "=LEN(A1)"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1"))
+
+
+def _constraints(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "constrained.xlsx", {"S": {"A1": 1.0, "C1": "=A1^2"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1", solver_num="1",
+                                                   solver_lhs1="S!$A$1", solver_rhs1="2"))
+
+
+def _bad_goal(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "goal.xlsx", {"S": {"A1": 1.0, "C1": "=A1^2"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1", solver_typ="7"))
+
+
+def _independent(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "independent.xlsx", {"S": {"A1": 1.0, "B1": 2.0, "C1": "=B1^2"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1"))
+
+
+BAD = [
+    ("objective #REF! (movielens_1hot)", _reference, "movielens_1hot", ["solver_opt", "#REF!"]),
+    ("objective #REF! (movielens_emb)", _reference, "movielens_emb", ["solver_opt", "#REF!"]),
+    ("no Solver model", _reference, "word_emb", ["solver_opt", "no Solver model", "dotprod"]),
+    ("unknown sheet", _reference, "dotprd", ["no sheet named 'dotprd'"]),
+    ("changing cells hold formulas", _formula_changing, "S", ["solver_adj", "S!B1", "hold formulas", "read S!A1"]),
+    ("text objective", _text_objective, "S", ["solver_opt", "S!C1", "'high'", "not a number"]),
+    ("error objective", _error_objective, "S", ["solver_opt", "S!C1", "#DIV/0!", "not a number"]),
+    ("text changing cell", _text_changing, "S", ["solver_adj", "S!A1", "'abc'", "not a number"]),
+    ("constraints", _constraints, "S", ["solver_num", "1 constraints"]),
+    ("unknown goal", _bad_goal, "S", ["solver_typ", "'7'"]),
+    ("objective independent of changing cells", _independent, "S", ["solver_opt", "does not depend"]),
+]
+
+
+@pytest.mark.parametrize("make, sheet, words", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_model_is_a_one_line_solver_error(tmp_path, make, sheet, words):
+    book = Workbook.load(make(tmp_path))
+    with pytest.raises(SolverError) as caught:
+        solve_book(book, sheet, QUICK)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"sheet {sheet!r}" in message or "no sheet named" in message
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize("make, sheet, words", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_model_on_the_command_line(tmp_path, capsys, make, sheet, words):
+    source = make(tmp_path)
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    out = tmp_path / "out" / "solved.xlsx"
+    out.parent.mkdir()
+    code = main(["solve", str(source), sheet, "--out", str(out), "--multistart", "0"])
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cellgrad solve: ")
+    assert all(word in lines[0] for word in words)
+    assert captured.out == ""
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    assert list(out.parent.iterdir()) == []
+
+
+def test_changing_cells_that_hold_formulas_name_what_they_read():
+    """movielens_1hot with its objective repaired: its user weights are formulas reading dotprod."""
+    book = Workbook.load(reference_path("collab_filter.xlsx"))
+    book.sheets["movielens_1hot"].names["SOLVER_OPT"] = DefinedName(
+        "solver_opt", "movielens_1hot!$BH$210", "movielens_1hot", True)
+    with pytest.raises(SolverError) as caught:
+        read_model(book, "movielens_1hot")
+    message = str(caught.value)
+    assert "changing cells movielens_1hot!C4:G18 hold formulas, which read dotprod!B25:F39" in message
+    assert "movielens_1hot!C22" not in message  # the pasted movie weights are constants
+
+
+def test_a_real_process_prints_no_traceback(tmp_path):
+    source = reference_path("collab_filter.xlsx")
+    result = subprocess.run([sys.executable, "-m", "engine", "solve", str(source), "movielens_emb"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "solver_opt" in result.stderr
+
+
+# -- goals and bounds the stored model chooses ---------------------------------------------------
+GOALS = [
+    # (id, objective formula, extra names, expected A1, expected objective): each known by hand
+    ("max", "=7-(A1-3)^2", {"solver_typ": "1"}, 3.0, 7.0),
+    ("min", "=(A1+1.5)^2+2", {}, -1.5, 2.0),
+    ("value of", "=2*A1", {"solver_typ": "3", "solver_val": "5"}, 2.5, 5.0),
+    ("min, non-negative", "=(A1+2)^2", {"solver_neg": "1"}, 0.0, 4.0),
+]
+
+
+@pytest.mark.parametrize("formula, extra, expected_a1, expected_objective",
+                         [g[1:] for g in GOALS], ids=[g[0] for g in GOALS])
+def test_goal_and_bounds_follow_the_stored_model(tmp_path, formula, extra, expected_a1, expected_objective):
+    source = write_workbook(tmp_path / "goal.xlsx", {"S": {"A1": 0.5, "C1": formula}},
+                            sheet_names=_model_names("S!$C$1", "S!$A$1", **extra))
+    report = solve(str(source), "S", QUICK, out=str(tmp_path / "solved.xlsx"))
+    solved = Workbook.load(report.output, calculate=True)
+    assert solved["S!A1"] == pytest.approx(expected_a1, abs=1e-6)
+    assert solved["S!C1"] == pytest.approx(expected_objective, abs=1e-9)
+    assert report.objective_after == pytest.approx(solved["S!C1"], rel=1e-12)
