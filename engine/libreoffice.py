@@ -21,6 +21,7 @@ the number 1.
 from __future__ import annotations
 
 import json
+import math
 import os
 import selectors
 import shutil
@@ -83,6 +84,8 @@ def _decode_rows(rows: list[list[Any]]) -> list[list[Scalar]]:
 def _encode(value: Scalar) -> Any:
     if isinstance(value, ExcelError):
         raise LibreOfficeError(f"cannot paste the error {value.value}: Calc has no error constants")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LibreOfficeError(f"cannot paste {value}: a cell holds no NaN or infinity")
     return value
 
 

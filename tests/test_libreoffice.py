@@ -366,6 +366,10 @@ def test_bad_requests_come_back_as_errors(office, tmp_path):
             doc.get("s", "A1:")
         with pytest.raises(LibreOfficeError, match="cannot paste the error #N/A"):
             doc.set("s", "A1", [[ExcelError.NA]])
+        with pytest.raises(LibreOfficeError, match="cannot paste nan"):
+            doc.set("s", "A1", [[math.nan]])
+        with pytest.raises(LibreOfficeError, match="cannot paste inf"):
+            doc.batch([("set", "s", "A1", [[math.inf]])])
         with pytest.raises(LibreOfficeError, match="unknown request 'nope'"):
             office.request({"op": "nope"})
         assert doc.get("s", "A1") == [[1.0]]
