@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import tempfile
+import zipfile
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import openpyxl
 import pytest
@@ -61,6 +62,18 @@ def write_workbook(path: Path, sheets: Mapping[str, Cells], *,
         wb[title].defined_names[name] = DefinedName(name, attr_text=text)
     wb.save(path)
     return path
+
+
+def with_part(path: Path, part: str, edit: Callable[[bytes], bytes], out: Path,
+              extra: Mapping[str, bytes] | None = None) -> Path:
+    """A copy of the package at ``path`` with one part rewritten (and ``extra`` parts added)."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info, edit(body) if info.filename == part else body)
+        for name, body in (extra or {}).items():
+            target.writestr(name, body)
+    return out
 
 
 def calculated(sheets: Mapping[str, Cells], **names: Mapping) -> Workbook:

@@ -19,7 +19,7 @@ from typing import Callable
 
 import pytest
 
-from .builder import write_workbook
+from .builder import with_part, write_workbook
 from .conftest import REFERENCE_DIR, require
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,15 +120,6 @@ LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
           + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
                     for i in range(1, 10))
           + "]>")
-
-
-def with_part(path: Path, part: str, edit: Callable[[bytes], bytes], out: Path) -> Path:
-    """A copy of the package at ``path`` with one part rewritten."""
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info)
-            target.writestr(info, edit(body) if info.filename == part else body)
-    return out
 
 
 def bomb_in(part: str, encoding: str = "utf-8") -> Callable[[Path], Path]:

@@ -6,10 +6,13 @@ is arithmetic on such a rule says so.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from .builder import (ARGUMENT_ERROR_BUG, IF_ARRAY_BUG, RANGE_JOIN_BUG, SCALAR_ARRAY_FORMULA_BUG,
-                      assert_same, calculated, evaluate, row)
+                      assert_same, calculated, evaluate, row, with_part, write_workbook)
 from engine.values import ExcelError
 from engine.workbook import Workbook
 
@@ -185,7 +188,7 @@ def test_implicit_intersection(formula: str, at: str, expected: object) -> None:
 # "Define and use names in formulas": names are case-insensitive; a name's scope is the workbook
 # or one worksheet, and on that worksheet the sheet-level name is the one used. A name whose
 # definition is #REF! (its cells were deleted) evaluates to #REF!; an undefined name to #NAME?.
-NAMES = {"rate": "S!$A$2", "lr": "S!$B$2", "data": "S!$A$1:$A$3", "half": "0.5", "twice": "S!$A$3*2",
+NAMES = {"rate": "S!$A$2", "lr": "S!$B$2", "double_rate": "rate*2", "spaced": "'Two Words'!$A$1", "data": "S!$A$1:$A$3", "half": "0.5", "twice": "S!$A$3*2",
          "local": "S!$B$1", "everywhere": "Other!$A$1"}
 SHEET_NAMES = {("S", "local"): "S!$B$3", ("S", "gone"): "S!#REF!", ("Other", "own"): "Other!$A$2"}
 NAMED = [
@@ -207,12 +210,15 @@ NAMED = [
     row("S", '=IFERROR(gone,"fallback")', "fallback"),
     row("S", "=undefined_name", NAME),
     row("S", "=lr*2", 40.0),                 # LR is a column, but alone it is a name (graddesc's lr)
+    row("S", "=double_rate+1", 5.0),         # a name defined with another name
+    row("S", "=spaced", 7.0),                # a quoted sheet name in a definition
+    row("S", "=data", VALUE),                # a range where one value is wanted, row 100: none
 ]
 
 
 @pytest.mark.parametrize("sheet, formula, expected", NAMED)
 def test_defined_names(sheet: str, formula: str, expected: object) -> None:
-    sheets = {"S": dict(REFERENCE_SHEETS["S"]), "Other": dict(REFERENCE_SHEETS["Other"])}
+    sheets = {name: dict(cells) for name, cells in REFERENCE_SHEETS.items() if name != "It's"}
     sheets[sheet]["Z100"] = formula
     book = calculated(sheets, names=NAMES, sheet_names=SHEET_NAMES)
     assert_same(expected, book[f"{sheet}!Z100"], formula)
@@ -314,6 +320,46 @@ def test_offset_follows_a_changed_input(formula: str) -> None:
     assert_same(24.0, book["S!Z1"], "before")
     book["S!B7"] = 100.0
     assert_same(116.0, book["S!Z1"], "after B7 = 100")
+
+
+# Excel 365 saves a spilled formula as an array formula whose cell carries cm="1", pointing at
+# the dynamic-array properties (XLDAPR) in xl/metadata.xml, as [MS-XLSX] describes.
+METADATA = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+            b'<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" '
+            b'copy="1" pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" '
+            b'clearFormats="1" clearComments="1" assign="1" coerce="1" cellMeta="1"/>'
+            b'</metadataTypes><futureMetadata name="XLDAPR" count="1"><bk><extLst>'
+            b'<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+            b'<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk>'
+            b'</futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
+            b'</metadata>')
+METADATA_TYPE = (b'<Override PartName="/xl/metadata.xml" ContentType="application/'
+                 b'vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"/>')
+METADATA_REL = (b'<Relationship Id="rIdMetadata" Target="metadata.xml" Type="http://schemas.'
+                b'openxmlformats.org/officeDocument/2006/relationships/sheetMetadata"/>')
+
+
+def saved_as_spill(path: Path) -> Path:
+    marked = with_part(path, "xl/worksheets/sheet1.xml", lambda body: re.sub(
+        rb'<c r="(\w+)"><f t="array"', rb'<c r="\1" cm="1"><f t="array"', body),
+        path.with_name("marked.xlsx"), extra={"xl/metadata.xml": METADATA})
+    typed = with_part(marked, "[Content_Types].xml",
+                      lambda body: body.replace(b"</Types>", METADATA_TYPE + b"</Types>"),
+                      path.with_name("typed.xlsx"))
+    return with_part(typed, "xl/_rels/workbook.xml.rels",
+                     lambda body: body.replace(b"</Relationships>", METADATA_REL + b"</Relationships>"),
+                     path.with_name("spill.xlsx"))
+
+
+def test_spilled_offset_as_excel_365_saves_it(tmp_path: Path) -> None:
+    cells = {**OFFSET_CELLS, "H1:H3": "=OFFSET(B6,0,0,3,1)", "J1": "=H2*2", "J2": "=SUM(H1:H3)",
+             "J3": "=_xlfn.SINGLE(H1:H3)"}
+    book = Workbook.load(saved_as_spill(write_workbook(tmp_path / "plain.xlsx", {"S": cells})))
+    book.calculate()
+    assert book.values("S!H1:H3") == [[4.0], [8.0], [12.0]]
+    assert (book["S!J1"], book["S!J2"], book["S!J3"]) == (16.0, 24.0, 12.0)
 
 
 # --- error values ---------------------------------------------------------------------------------
