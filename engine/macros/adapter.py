@@ -20,7 +20,7 @@ from ..values import Scalar
 from ..workbook import Workbook
 
 Grid = list[list[Scalar]]
-_A1 = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$")
+A1_TEXT = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$")
 
 
 class SheetAdapter(Protocol):
@@ -61,7 +61,7 @@ class EngineSheet:
     def resolve(self, name: str) -> Range:
         # Range("C1") or Range("C1:D2") is A1 text; anything else must be a defined name. Excel
         # reads Range("lr") as the name lr, never as column LR, which Workbook.resolve would.
-        if _A1.match(name):
+        if A1_TEXT.match(name):
             return self.book.resolve(name, self.sheet)
         key = name.upper()
         if key not in self._names:
