@@ -393,9 +393,9 @@ class Boom(Exception):
     pass
 
 
-def test_no_orphan_soffice_after_an_error_in_the_session():
+def test_no_orphan_soffice_after_an_error_in_the_session(soffice):
     with pytest.raises(Boom):
-        with LibreOffice() as lo:
+        with LibreOffice(soffice=soffice) as lo:
             group, session = lo.process_group, lo.session_dir
             assert group is not None and processes_in_group(group)
             lo.ping()
@@ -405,8 +405,8 @@ def test_no_orphan_soffice_after_an_error_in_the_session():
     assert not os.path.exists(session)
 
 
-def test_start_up_timeout_is_a_clear_error_and_leaves_nothing():
-    lo = LibreOffice(start_timeout=0.001)
+def test_start_up_timeout_is_a_clear_error_and_leaves_nothing(soffice):
+    lo = LibreOffice(soffice=soffice, start_timeout=0.001)
     with pytest.raises(LibreOfficeError, match="did not start") as caught:
         lo.start()
     assert "\n" not in str(caught.value)
@@ -415,7 +415,7 @@ def test_start_up_timeout_is_a_clear_error_and_leaves_nothing():
     assert not os.path.exists(lo.session_dir)
 
 
-def test_soffice_that_cannot_start_is_reported_at_once():
+def test_soffice_that_cannot_start_is_reported_at_once(soffice):
     lo = LibreOffice(soffice="/bin/false", start_timeout=60.0)
     with pytest.raises(LibreOfficeError, match="soffice exited with code 1 during 'start'"):
         lo.start()
@@ -432,7 +432,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def test_no_orphan_soffice_when_the_parent_is_killed():
+def test_no_orphan_soffice_when_the_parent_is_killed(soffice):
     """No context exit, no finalizer: the worker sees its input end and ends soffice itself."""
     done = subprocess.run([sys.executable, "-c", PARENT_KILLED], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1], timeout=120)
@@ -451,16 +451,15 @@ def test_missing_uno_python_is_a_clear_error(tmp_path):
         LibreOffice(python=str(tmp_path / "no-python")).start()
 
 
-def test_requests_after_close_are_refused(tmp_path):
-    lo = LibreOffice()
+def test_requests_after_close_are_refused(soffice):
+    lo = LibreOffice(soffice=soffice)
     lo.start()
     lo.close()
     with pytest.raises(LibreOfficeError, match="not running"):
         lo.ping()
 
 
-
-def test_the_recalculation_benchmark_reports_every_workbook():
+def test_the_recalculation_benchmark_reports_every_workbook(soffice):
     """The README's figures come from this command: it must keep working (no timing asserted)."""
     for name in ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx"):
         reference_path(name)
