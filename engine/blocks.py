@@ -158,8 +158,7 @@ class Evaluator:
     # -- gathering values from cells ------------------------------------------------------------
     def gather(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> Vec:
         """The values at (rows[i], cols[i]), read once per distinct address."""
-        if rows.size > MAX_GATHERED or rows.min() < 1 or cols.min() < 1 or rows.max() > MAX_ROW \
-                or cols.max() > MAX_COL:
+        if rows.min() < 1 or cols.min() < 1 or rows.max() > MAX_ROW or cols.max() > MAX_COL:
             raise Fallback
         unique, inverse = np.unique(rows * KEY + cols, return_inverse=True)
         values, empty = self.ops.load(sheet, unique // KEY, unique % KEY)
@@ -179,6 +178,8 @@ class Evaluator:
                 or widths[0] < 0:
             raise Fallback
         h, w = int(heights[0]) + 1, int(widths[0]) + 1
+        if len(block.cells) * h * w > MAX_GATHERED:
+            raise Fallback  # before building the addresses: a whole column would take gigabytes
         dr, dc = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
         return self.gather(node.sheet or block.sheet, r1[:, None, None] + dr[None],
                            c1[:, None, None] + dc[None])
