@@ -11,9 +11,12 @@ import math
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .builder import (ARGUMENT_ERROR_BUG, SUMPRODUCT_ARRAY_BUG, assert_same, calculated, evaluate,
                       row, write_workbook)
+from engine.functions import REGISTRY
 from engine.values import ExcelError
 from engine.workbook import Workbook
 
@@ -138,6 +141,7 @@ AGGREGATES = [
     row("=VAR.P(A2:A5)", DIV0),
     row("=STDEV.P(A1:A7)", math.sqrt(8 / 3)),
     row("=STDEV.P(A2:A5)", DIV0),
+    row("=VAR.P(1E+300,-1E+300)", NUM),          # squares past the largest double (once a crash)
 ]
 # The printed examples: "AVERAGE function" (A2:A6 = 10, 7, 9, 27, 2; C2 = 32, B2 = 15),
 # "MAX function"/"MIN function" (the same A2:A6), "COUNT function" (A2:A8 = "Data", a date,
@@ -390,3 +394,25 @@ def test_rand_draws_again_at_each_calculation(tmp_path) -> None:
     first = book["S!A1"]
     book.calculate()
     assert book["S!A1"] != first
+
+
+# --- no function raises: whatever it is given, the result is an Excel value -------------------------
+ARGUMENT_POOL = ["1", "-1", "0", "0.5", "1E+300", "-1E+300", '"a"', '"3"', '""', "TRUE", "#N/A",
+                 "A1", "A2", "A3", "A1:A3", "A1:B2", "{1,2;3,4}", '{1,"a"}', "C9", "1/0", "2.5"]
+FUZZ_CELLS = {"A1": 1, "A2": "x", "A3": True, "B1": "=1/0", "B2": 2.5}
+
+
+@st.composite
+def calls(draw) -> str:
+    name = draw(st.sampled_from(sorted(REGISTRY)))
+    spec = REGISTRY[name]
+    most = spec.max_args if spec.max_args is not None else spec.min_args + 3
+    count = draw(st.integers(spec.min_args, max(spec.min_args, most)))
+    return f"={name}({','.join(draw(st.sampled_from(ARGUMENT_POOL)) for _ in range(count))})"
+
+
+@settings(max_examples=60, deadline=None)
+@given(calls())
+def test_every_function_returns_an_excel_value(formula: str) -> None:
+    value = evaluate(formula, FUZZ_CELLS)
+    assert value is None or type(value) in (float, str, bool, ExcelError), (formula, value)

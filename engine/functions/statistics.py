@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 import re
 
-from ..values import Array, ErrorResult, ExcelError, Scalar, compare, number_from_text
+from ..values import (Array, ErrorResult, ExcelError, Scalar, checked_number, compare,
+                      number_from_text)
 from .arguments import numbers, values
 from .registry import Arg, excel_function
 
@@ -54,7 +55,8 @@ def _squared_deviations(args: tuple) -> tuple[float, int]:
     if n == 0:
         return 0.0, 0
     mean = sum(xs) / n
-    return sum((x - mean) ** 2 for x in xs), n
+    # d * d, not d ** 2: float ** raises OverflowError where Excel's result is #NUM!
+    return checked_number(sum((x - mean) * (x - mean) for x in xs)), n
 
 
 @excel_function("VAR.P", V, repeat=V, min_args=1)
