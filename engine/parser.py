@@ -188,6 +188,10 @@ class _Parser:
         sheet, ref = split_sheet(text)
         if ref.upper() == "#REF!":
             return Const(ExcelError.REF)
+        if ref.count(":") > 1:  # A1:B2:C3 is the range that covers them all
+            head, _, tail = ref.rpartition(":")
+            prefix = text[:len(text) - len(ref)]
+            return Binary(":", self.reference(prefix + head), self.reference(prefix + tail))
         first, colon, last = ref.partition(":")
         try:
             a = parse_endpoint(first, first=True) if colon else parse_cell_endpoint(first)

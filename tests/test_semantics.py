@@ -148,6 +148,7 @@ REFERENCES = [
     row("=SUM($B:$B)", 60.0),
     row("=SUM(2:2)", 22.0),                  # a whole row
     row("=SUM(A1:B3 B2:B9)", 50.0),          # intersection: B2:B3
+    row("=SUM(A2:A1:B3)", 66.0),             # ":" chained: the range covering all three
     row("=A1:A2 B1:B2", NULL),               # no common cell: #NULL!
     row("=Other!A2", 200.0),
     row("=SUM(Other!A1:A3)", 600.0),
