@@ -408,9 +408,13 @@ class NumpyOps:
     def load(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         values = np.empty(len(rows), dtype=np.float64)
         empty = np.zeros(len(rows), dtype=np.bool_)
-        read = self.calc.value
+        cells = self.calc.sheets[sheet].cells if sheet in self.calc.sheets else None
+        if cells is None:
+            raise Fallback  # #REF!
+        pull = self.calc.value
         for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
-            v = read(sheet, r, c)
+            cell = cells.get((r, c))  # calc.value inlined: this loop is the hot spot of a recalc
+            v = None if cell is None else cell.value if not cell.dirty else pull(sheet, r, c)
             if type(v) is float:
                 values[i] = v
             elif v is None:

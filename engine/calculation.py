@@ -48,6 +48,7 @@ class Calculation:
         self.interpreter = Interpreter(self)
         self.block_evaluator = BlockEvaluator(self)
         self.block_of: dict[Cell, Block] = {}
+        self._array_blocks: dict[Cell, Block] = {}
         self.units: list[Unit] = self._units(blocks)
         self.position = {u: i for i, u in enumerate(self.units)}
         self.automatic = True
@@ -135,6 +136,8 @@ class Calculation:
 
     # -- evaluation -------------------------------------------------------------------------------
     def _evaluate(self, cell: Cell) -> None:
+        if cell.array_range is not None and self._evaluate_array(cell):
+            return
         if cell in self._current:
             cycle = self._current[self._current.index(cell):] + [cell]
             raise CircularReferenceError(cell.sheet, cell.address,
@@ -147,6 +150,22 @@ class Calculation:
             self._current.pop()
         self.evaluations += 1
         self.store(cell, result)
+
+    def _evaluate_array(self, cell: Cell) -> bool:
+        """An array formula through the numpy backend, if it can vouch for the whole result."""
+        block = self._array_blocks.get(cell)
+        if block is None:
+            block = self._array_blocks[cell] = Block(cell.sheet, cell.node, [cell])  # type: ignore[arg-type]
+        try:
+            rows = self.block_evaluator.evaluate(block, array=True)[0]
+        except Fallback:
+            return False
+        target = cell.array_range
+        if len(rows) != target.height or len(rows[0]) != target.width:  # type: ignore[union-attr]
+            return False  # broadcasting and #N/A padding are the interpreter's
+        self.evaluations += 1
+        self.store(cell, Array(rows))
+        return True
 
     def _evaluate_block(self, block: Block) -> None:
         block.dirty = False
