@@ -48,3 +48,16 @@ def soffice() -> str:
 def _has_uno() -> bool:
     import subprocess
     return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def office():
+    """One LibreOffice headless for a test module (starting one costs about a second)."""
+    from engine.libreoffice import LibreOffice, LibreOfficeError
+    lo = LibreOffice()
+    try:
+        lo.start()
+    except LibreOfficeError as exc:
+        require(False, f"LibreOffice headless cannot start here: {exc}")
+    yield lo
+    lo.close()
