@@ -87,13 +87,14 @@ class TorchWorkbook:
     """A workbook's formulas as a differentiable function of input ranges.
 
     ``inputs`` are ranges of constant numbers (A1 text or defined names); each becomes a float64
-    leaf tensor of the range's shape in :attr:`inputs`, initialised from the workbook. The
-    workbook is fully recalculated first, so that the exact engine and torch start from the same
+    leaf tensor of the range's shape in :attr:`inputs`, initialised from the workbook. With
+    ``outputs``, only the units those cells need are evaluated (an optimizer's loop wants one
+    objective, not the whole workbook). The workbook is fully recalculated first, so that the exact engine and torch start from the same
     state. Constants are read once: build a new TorchWorkbook after changing the workbook.
     """
 
     def __init__(self, book: Workbook, inputs: Sequence[str] = (),
-                 device: str | torch.device | None = None) -> None:
+                 device: str | torch.device | None = None, outputs: Sequence[str] | None = None) -> None:
         self.book = book
         self.device = pick_device(device)
         book.calculate()
@@ -108,9 +109,11 @@ class TorchWorkbook:
         for k, unit in enumerate(self.units):
             for i, address in enumerate(unit.outputs):
                 self.slot_of[address] = (first + k, i)
+        self.unit_slot = {cell: first + k for k, unit in enumerate(self.units) for cell in unit.block.cells}
         self.live = self._live_slots()
+        self.needed = None if outputs is None else self._needed_slots(outputs)
         self._gathers: dict[tuple, _Gather | None] = {}
-        self._exact: dict[int, torch.Tensor | None] = {}
+        self._settled: dict[int, tuple[torch.Tensor | None, bool]] = {}  # units no input reaches
 
     # -- construction --------------------------------------------------------------------------
     def _leaf(self, rng: Range) -> torch.Tensor:
@@ -129,20 +132,34 @@ class TorchWorkbook:
 
     def _live_slots(self) -> set[int]:
         """The slots of units that depend on an input, directly or not."""
-        unit_slot = {}
         first = len(self.input_ranges)
-        for k, unit in enumerate(self.units):
-            for cell in unit.block.cells:
-                unit_slot[cell] = first + k
         live: set[int] = set()
         stack = [a for a, (slot, _) in self.slot_of.items() if slot < first]
         while stack:
             for reader in self.book.calc.graph.readers(*stack.pop()):
-                slot = unit_slot[reader]
+                slot = self.unit_slot[reader]
                 if slot not in live:
                     live.add(slot)
                     stack.extend(self.units[slot - first].outputs)
         return live
+
+    def _needed_slots(self, outputs: Sequence[str]) -> set[int]:
+        """The units the outputs need, directly or not (OFFSET's reads included)."""
+        first = len(self.input_ranges)
+        reads: dict[int, set[int]] = {}
+        for k, unit in enumerate(self.units):
+            for address in unit.outputs:
+                for reader in self.book.calc.graph.readers(*address):
+                    reads.setdefault(self.unit_slot[reader], set()).add(first + k)
+        stack = [self.slot_of[(rng.sheet, r, c)][0] for rng in map(self.book.resolve, outputs)
+                 for r, c in rng.cells() if (rng.sheet, r, c) in self.slot_of]
+        needed: set[int] = set()
+        while stack:
+            slot = stack.pop()
+            if slot >= first and slot not in needed:
+                needed.add(slot)
+                stack.extend(reads.get(slot, ()))
+        return needed
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, *values: torch.Tensor) -> "TorchValues":
@@ -157,26 +174,33 @@ class TorchWorkbook:
         evaluator = Evaluator(TorchOps(self, store))
         for unit in self.units:
             slot = len(store)
-            try:
-                store.append(evaluator.evaluate(unit.block, unit.array is not None).reshape(-1))
-                computed.append(True)
-            except Fallback:
-                if slot in self.live:
-                    cell = unit.block.cells[0]
-                    raise FormulaError(cell.sheet, cell.address,
-                                       f"the torch backend cannot compute {cell.formula}, which "
-                                       "depends on the inputs", file=self.book.path) from None
-                store.append(self._exact_values(slot, unit))
-                computed.append(False)
+            if self.needed is not None and slot not in self.needed:
+                value, done = None, False  # not needed by the outputs
+            elif slot in self._settled:
+                value, done = self._settled[slot]
+            else:
+                value, done = self._compute(evaluator, slot, unit)
+                if slot not in self.live:  # no input reaches it: the same in every evaluation
+                    self._settled[slot] = (value, done)
+            store.append(value)
+            computed.append(done)
         return TorchValues(self, store, computed)
 
-    def _exact_values(self, slot: int, unit: _Unit) -> torch.Tensor | None:
-        """A unit's values from the exact engine; None when they are not all numbers."""
-        if slot not in self._exact:
-            values = [self.book.calc.value(*a) for a in unit.outputs]
-            self._exact[slot] = torch.tensor(values, dtype=DTYPE, device=self.device) \
-                if all(type(v) is float for v in values) else None
-        return self._exact[slot]
+    def _compute(self, evaluator: Evaluator, slot: int, unit: _Unit) -> tuple[torch.Tensor | None, bool]:
+        """A unit's values, and whether torch computed them (else they are the exact engine's:
+        None when they are not all numbers)."""
+        try:
+            return evaluator.evaluate(unit.block, unit.array is not None).reshape(-1), True
+        except Fallback:
+            if slot in self.live:
+                cell = unit.block.cells[0]
+                raise FormulaError(cell.sheet, cell.address,
+                                   f"the torch backend cannot compute {cell.formula}, which "
+                                   "depends on the inputs", file=self.book.path) from None
+        values = [self.book.calc.value(*a) for a in unit.outputs]
+        if all(type(v) is float for v in values):
+            return torch.tensor(values, dtype=DTYPE, device=self.device), False
+        return None, False
 
     def gather(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> _Gather | None:
         """The (cached) recipe for reading these cells; None if one holds text, a logical or an error."""
@@ -231,8 +255,12 @@ class TorchValues:
         try:
             values, _ = ops.load(rng.sheet, rows.ravel(), cols.ravel())
         except Fallback:
-            raise WorkbookError(f"{rng} holds values that are not numbers",
-                                file=self.workbook.book.path) from None
+            skipped = self.workbook.needed is not None and any(
+                self.workbook.slot_of.get((rng.sheet, r, c), (0,))[0] >= len(self.workbook.inputs)
+                and self.workbook.slot_of[(rng.sheet, r, c)][0] not in self.workbook.needed
+                for r, c in rng.cells())
+            reason = "is not among the outputs evaluated" if skipped else "holds values that are not numbers"
+            raise WorkbookError(f"{rng} {reason}", file=self.workbook.book.path) from None
         return values.reshape(rng.height, rng.width)
 
     def __getitem__(self, ref: str) -> torch.Tensor:

@@ -193,3 +193,26 @@ def test_cuda_without_cuda_is_a_device_error() -> None:
     require(not torch.cuda.is_available(), "this machine has CUDA")
     with pytest.raises(DeviceError, match="CUDA is not available"):
         pick_device("cuda")
+
+
+def test_outputs_limit_the_work_to_what_they_need() -> None:
+    book = Workbook.load(reference_path("collab_filter.xlsx"))
+    whole = TorchWorkbook(book, INPUTS["dotprod"], device="cpu")
+    lean = TorchWorkbook(book, INPUTS["dotprod"], device="cpu", outputs=["dotprod!V41"])
+    assert len(lean.needed) == 2  # the 225 predictions (one block) and the RMSE
+    assert lean.evaluate()["dotprod!V41"].item() == whole.evaluate()["dotprod!V41"].item()
+    with pytest.raises(WorkbookError, match="not among the outputs"):
+        lean.evaluate()["bias!V42"]
+
+
+def test_an_optimizer_step_through_the_sheet_lowers_its_objective() -> None:
+    book = Workbook.load(reference_path("collab_filter.xlsx"))
+    tw = TorchWorkbook(book, INPUTS["dotprod"], device="cpu", outputs=["dotprod!V41"])
+    before = tw.evaluate()["dotprod!V41"]
+    before.backward()
+    with torch.no_grad():
+        for t in tw.inputs:
+            t -= 0.01 * t.grad
+    tw.write_inputs()
+    assert book["dotprod!V41"] < before.item()
+    assert book["dotprod!V41"] == pytest.approx(tw.evaluate()["dotprod!V41"].item(), rel=ACROSS_ENGINES)
