@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import posixpath
 import re
 import zipfile
 import zlib
@@ -39,12 +40,32 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # OOXML parts never carry a DTD; one that does is an attack (billion laughs, external entities).
 _XML_PARTS = (".xml", ".rels", ".vml")
 _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
+_WORKSHEET_TYPE = re.compile(rb'Type="[^"]*/worksheet"')
+_TARGET = re.compile(rb'Target="([^"]*)"')
 
 
 def _ole_reason(data: bytes) -> str:
     if _ENCRYPTED_STREAM in data:
         return "password-protected (encrypted) workbook: save a copy without a password first"
     return "legacy .xls (OLE compound file), not .xlsx/.xlsm: save it as .xlsx first"
+
+
+def _sheet_parts(source: zipfile.ZipFile, names: set[str]) -> list[str]:
+    """The worksheet parts xl/workbook.xml's relationships point at, as package paths."""
+    if _WORKBOOK_RELS not in names:
+        return []
+    rels = source.read(_WORKBOOK_RELS)
+    parts = []
+    for relationship in _RELATIONSHIP.findall(rels):
+        if not _WORKSHEET_TYPE.search(relationship):
+            continue
+        target = _TARGET.search(relationship)
+        if target is not None:
+            ref = target.group(1).decode("utf-8")
+            parts.append(ref.lstrip("/") if ref.startswith("/") else posixpath.normpath("xl/" + ref))
+    return parts
 
 
 def _declares_dtd(body: bytes) -> bool:
@@ -75,6 +96,11 @@ def _package_bytes(path: str) -> bytes:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise WorkbookError("not a spreadsheet package (no xl/workbook.xml)", file=path)
+    for part in _sheet_parts(source, names):
+        if part not in names:
+            # openpyxl would silently leave the sheet out
+            raise WorkbookError(f"the package lists sheet part {part} but does not hold it "
+                                "(truncated or corrupt)", file=path)
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -98,6 +98,22 @@ def other_zip(d: Path) -> Path:
     return d / "archive.xlsx"
 
 
+def malformed_xml(d: Path) -> Path:
+    return with_part(simple_workbook(d), "xl/worksheets/sheet1.xml",
+                     lambda body: body.replace(b"</sheetData>", b"</sheetDat>"), d / "malformed.xlsx")
+
+
+def missing_sheet_part(d: Path) -> Path:
+    """The workbook lists a sheet whose part is not in the package."""
+    path = simple_workbook(d)
+    out = d / "hollow.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info))
+    return out
+
+
 def encrypted(d: Path) -> Path:
     """A real password-protected .xlsx (ECMA-376 agile encryption) made by msoffcrypto-tool."""
     try:
@@ -157,6 +173,8 @@ CASES = {
     "truncated reference workbook": BadInput(truncated_reference, 2, ("truncated",)),
     "corrupt member": BadInput(corrupt_member, 2, ("corrupt",)),
     "zip without a workbook": BadInput(other_zip, 2, ("no xl/workbook.xml",)),
+    "malformed XML": BadInput(malformed_xml, 2, ("cannot be read as a workbook",)),
+    "missing sheet part": BadInput(missing_sheet_part, 2, ("xl/worksheets/sheet1.xml", "corrupt")),
     "encrypted": BadInput(encrypted, 2, ("password-protected",)),
     "legacy xls": BadInput(legacy_xls, 2, ("legacy .xls",)),
     "entity bomb in workbook.xml": BadInput(bomb_in("xl/workbook.xml"), 2,
