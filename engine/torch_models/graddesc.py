@@ -79,8 +79,9 @@ class Rule:
 
     optimizer: Callable[[Line, dict[str, float], Carry], torch.optim.Optimizer]
     state_columns: dict[str, str]                    # state name -> the column of b (a is next)
-    before_step: Callable[[torch.optim.Optimizer, Line, dict], None] | None = None
-    after_step: Callable[[Line, dict, dict[str, float]], None] | None = None
+    # around each step: what torch.optim cannot be configured to do
+    before_step: Callable[[torch.optim.Optimizer, Line, dict[str, float]], None] | None = None
+    after_step: Callable[[torch.optim.Optimizer, Line, dict[str, float]], None] | None = None
 
 
 def _seed(optimizer: torch.optim.Optimizer, model: Line, name: str, values: tuple[Tensor, Tensor]) -> None:
@@ -111,15 +112,15 @@ def _rmsprop(model: Line, h: dict[str, float], carry: Carry) -> torch.optim.Opti
     return opt
 
 
-def _rmsprop_divide_by_previous(opt: torch.optim.Optimizer, model: Line, _: dict) -> None:
+def _rmsprop_divide_by_previous(opt: torch.optim.Optimizer, model: Line, h: dict[str, float]) -> None:
     for p in (model.b, model.a):
         opt.state[p]["square_avg"] = opt.state[p]["average"].clone()
 
 
-def _rmsprop_average(model: Line, state: dict, h: dict[str, float]) -> None:
+def _rmsprop_average(opt: torch.optim.Optimizer, model: Line, h: dict[str, float]) -> None:
     for p in (model.b, model.a):
         # J4 = J3*$J$1 + $K$1*F4^2
-        state[p]["average"] = state[p]["average"] * h["beta1"] + (1 - h["beta1"]) * p.grad ** 2
+        opt.state[p]["average"] = opt.state[p]["average"] * h["beta1"] + (1 - h["beta1"]) * p.grad ** 2
 
 
 def _adam(model: Line, h: dict[str, float], carry: Carry) -> torch.optim.Optimizer:
@@ -186,10 +187,10 @@ def epoch(tab: Tab, xs: Tensor, ys: Tensor, carry: Carry, h: dict[str, float]) -
         loss = (pred - y) ** 2
         loss.backward()
         if tab.rule.before_step is not None:
-            tab.rule.before_step(opt, model, opt.state)
+            tab.rule.before_step(opt, model, h)
         opt.step()
         if tab.rule.after_step is not None:
-            tab.rule.after_step(model, opt.state, h)
+            tab.rule.after_step(opt, model, h)
         quantities = {"b": before[0], "a": before[1], "pred": pred.detach(), "err2": loss.detach(),
                       "grad_b": model.b.grad.clone(), "grad_a": model.a.grad.clone(),  # type: ignore[union-attr]
                       "new_b": model.b.detach().clone(), "new_a": model.a.detach().clone()}
