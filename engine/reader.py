@@ -137,8 +137,8 @@ def _load(data: bytes, path: str, data_only: bool) -> Any:
 def _load_failure(exc: BaseException) -> str:
     """One line saying why openpyxl failed; it wraps the parser's error, so look down the chain."""
     chain = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+    while (cause := chain[-1].__cause__ or chain[-1].__context__) is not None and cause not in chain:
+        chain.append(cause)
     if any(isinstance(e, DefusedXmlException) for e in chain):
         return "unsafe XML (a DTD or entity declarations, as in an entity bomb): refused"
     root = chain[-1]
