@@ -20,6 +20,7 @@ NA, DIV0, VALUE, REF, NAME, NUM, NULL = (ExcelError.NA, ExcelError.DIV0, ExcelEr
                                          ExcelError.REF, ExcelError.NAME, ExcelError.NUM,
                                          ExcelError.NULL)
 
+
 def check(formula: str, expected: object, cells: dict | None = None, at: str = "Z100") -> None:
     assert_same(expected, evaluate(formula, cells, at=at), formula)
 
@@ -189,8 +190,9 @@ def test_implicit_intersection(formula: str, at: str, expected: object) -> None:
 # "Define and use names in formulas": names are case-insensitive; a name's scope is the workbook
 # or one worksheet, and on that worksheet the sheet-level name is the one used. A name whose
 # definition is #REF! (its cells were deleted) evaluates to #REF!; an undefined name to #NAME?.
-NAMES = {"rate": "S!$A$2", "lr": "S!$B$2", "double_rate": "rate*2", "spaced": "'Two Words'!$A$1", "data": "S!$A$1:$A$3", "half": "0.5", "twice": "S!$A$3*2",
-         "local": "S!$B$1", "everywhere": "Other!$A$1"}
+NAMES = {"rate": "S!$A$2", "lr": "S!$B$2", "double_rate": "rate*2", "spaced": "'Two Words'!$A$1",
+         "data": "S!$A$1:$A$3", "half": "0.5", "twice": "S!$A$3*2", "local": "S!$B$1",
+         "everywhere": "Other!$A$1"}
 SHEET_NAMES = {("S", "local"): "S!$B$3", ("S", "gone"): "S!#REF!", ("Other", "own"): "Other!$A$2"}
 NAMED = [
     row("S", "=rate*2", 4.0),
@@ -313,7 +315,8 @@ def test_offset(target: str, formula: str, expected: object) -> None:
 
 @pytest.mark.parametrize("formula", [
     "=SUM(OFFSET(B6,0,0,3,1))",
-    pytest.param("=SUM(B6:OFFSET(B6,2,0))", marks=pytest.mark.xfail(strict=True, reason=RANGE_JOIN_BUG)),
+    pytest.param("=SUM(B6:OFFSET(B6,2,0))",
+                 marks=pytest.mark.xfail(strict=True, reason=RANGE_JOIN_BUG)),
 ])
 def test_offset_follows_a_changed_input(formula: str) -> None:
     """A cell read only through a reference made at run time still recalculates its reader."""
