@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import reference_path, require
-from engine.libreoffice import LibreOffice, LibreOfficeError
+from .conftest import reference_path
+from engine.libreoffice import LibreOffice
 from engine.macros import EngineSheet, Epoch, Training
 from engine.macros.libreoffice_sheet import LibreOfficeSheet
 from engine.workbook import Workbook
@@ -25,23 +25,14 @@ ORIGINAL_TABS = ["basic", "momentum", "rmsprop", "adam", "adam_ann"]
 HANDOUT_TABS = ["basic", "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "adagrad_ann"]
 
 
-@pytest.fixture(scope="module")
-def office():
-    lo = LibreOffice()
-    try:
-        lo.start()
-    except LibreOfficeError as exc:
-        require(False, f"LibreOffice headless cannot start here: {exc}")
-    yield lo
-    lo.close()
-
-
-@pytest.fixture(scope="module")
-def handout(tmp_path_factory) -> Path:
-    """The generated graddesc handout as the openpyxl writer makes it (no cached values)."""
+@pytest.fixture(scope="module", params=["openpyxl", "xlsxwriter"])
+def handout(request, tmp_path_factory) -> Path:
+    """The generated graddesc handout as each writer makes it: openpyxl's without cached values,
+    XlsxWriter's (sheets.macro_workbook, with VBA project and buttons) with the engine's."""
+    from sheets import macro_workbook, writer
     from sheets.books import handout
-    from sheets.writer import package
-    path = tmp_path_factory.mktemp("handout") / "graddesc.xlsm"
+    package = writer.package if request.param == "openpyxl" else macro_workbook.package
+    path = tmp_path_factory.mktemp(request.param) / "graddesc.xlsm"
     path.write_bytes(package(handout("graddesc")))
     return path
 

@@ -1,0 +1,187 @@
+"""graddesc.xlsm with its VBA project and Run / Step / Reset buttons, written with XlsxWriter.
+
+Why a second writer: openpyxl (the writer of every other handout, :mod:`sheets.writer`) keeps a
+VBA project and the form buttons of a file it loads, but cannot create buttons. XlsxWriter can
+write all this handout needs: formulas with their cached values, sheet-scoped names, charts,
+``add_vba_project`` and ``insert_button``. Both writers read the same writer-neutral
+:class:`sheets.model.Book`; this one adds only what a macro-enabled workbook has besides.
+
+The VBA project (:mod:`engine.macros.vba_project`) holds, in each optimizer tab's sheet module,
+the tab's macros exactly as cellgrad runs them (``engine/vba/<tab>.bas``), and a module
+``cellgrad`` whose CellgradRun / CellgradStep / CellgradReset call Python through xlwings'
+RunPython. The sheets' code names are set to the document modules' names, or Excel would add
+duplicate modules when it opens the file.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+from engine.atomic import write_bytes
+from engine.errors import WorkbookError
+from engine.macros.vba import VBA_DIR, optimizer_tabs
+from engine.macros.vba_project import VbaModule, vba_project
+from engine.references import parse_cell
+from engine.values import ExcelError
+
+from .engine_book import to_engine
+from .model import NUMBER_FORMAT, Book, Cell, Chart, Tab
+from .writer import BLUE, EPOCH, GREY, MARKER, ORANGE
+
+BUTTON_MODULE = VBA_DIR / "buttons" / "cellgrad.bas"
+BUTTONS = (("Run", "CellgradRun"), ("Step", "CellgradStep"), ("Reset", "CellgradReset"))
+BUTTON_SIZE = {"width": 72, "height": 24}
+PIXELS_PER_CM = 37.8
+_FILLS = {"parameter": ORANGE, "target": BLUE, "state": GREY}
+_CHART_TYPES = {"line": "line", "bar": "column", "scatter": "scatter"}
+
+
+def button_macros(tab: Tab) -> list[tuple[str, str]]:
+    """(caption, macro) of the buttons a tab gets: every tab that has macros gets all three."""
+    return list(BUTTONS) if tab.name in optimizer_tabs() else []
+
+
+def vba_modules(book: Book) -> list[VbaModule]:
+    """ThisWorkbook, a document module per sheet (an optimizer tab's holds its macros), and the
+    module the buttons call."""
+    modules = [VbaModule("ThisWorkbook", "", document="workbook")]
+    for tab in book.tabs:
+        path = VBA_DIR / f"{tab.name}.bas"
+        code = path.read_text(encoding="utf-8") if tab.name in optimizer_tabs() else ""
+        modules.append(VbaModule(tab.name, code, document="worksheet"))
+    modules.append(VbaModule(BUTTON_MODULE.stem, BUTTON_MODULE.read_text(encoding="utf-8")))
+    return modules
+
+
+class _Formats:
+    """One XlsxWriter Format per (role, number format), as XlsxWriter wants them shared."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.made: dict[tuple[str | None, str, bool], object] = {}
+
+    def of(self, cell: Cell) -> object:
+        number = cell.number_format
+        if number is None:
+            numeric = cell.is_formula or (isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool))
+            number = NUMBER_FORMAT if numeric else "General"
+        centered = cell.role == "header" and isinstance(cell.value, str)
+        key = (cell.role, number, centered)
+        if key not in self.made:
+            spec: dict[str, object] = {"num_format": number}
+            if cell.role in ("header", "title"):
+                spec["bold"] = True
+            if cell.role == "title":
+                spec["font_size"] = 12
+            if cell.role == "note":
+                spec.update(italic=True, font_color="#595959")
+            if cell.role in _FILLS:
+                spec.update(pattern=1, bg_color="#" + _FILLS[cell.role])
+            if centered:
+                spec["align"] = "center"
+            self.made[key] = self.workbook.add_format(spec)
+        return self.made[key]
+
+
+def _cached(value: object) -> object:
+    """The engine's value as XlsxWriter stores a formula's cached result."""
+    if isinstance(value, ExcelError):
+        return value.value
+    return 0 if value is None else value
+
+
+def _write_cells(sheet, tab: Tab, formats: _Formats, values) -> None:
+    for address, cell in tab.cells.items():
+        row, col = (n - 1 for n in parse_cell(address))
+        fmt = formats.of(cell)
+        if cell.array:
+            first, _, last = cell.array.partition(":")
+            (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
+            sheet.write_array_formula(r1 - 1, c1 - 1, r2 - 1, c2 - 1, cell.formula, fmt,
+                                      _cached(values(tab.name, r1, c1)))
+        elif cell.is_formula:
+            sheet.write_formula(row, col, cell.formula, fmt, _cached(values(tab.name, row + 1, col + 1)))
+        elif isinstance(cell.value, bool):
+            sheet.write_boolean(row, col, cell.value, fmt)
+        elif isinstance(cell.value, (int, float)):
+            sheet.write_number(row, col, float(cell.value), fmt)
+        elif isinstance(cell.value, str):
+            sheet.write_string(row, col, cell.value, fmt)
+        else:
+            sheet.write_blank(row, col, None, fmt)
+
+
+def _chart(workbook: xlsxwriter.Workbook, spec: Chart):
+    chart = workbook.add_chart({"type": _CHART_TYPES[spec.kind]})
+    for s in spec.series:
+        series: dict[str, object] = {"name": s.title, "values": "=" + s.values}
+        if s.categories:
+            series["categories"] = "=" + s.categories
+        if s.markers_only:
+            series["marker"] = {"type": "circle", "size": 6, "fill": {"color": "#" + MARKER},
+                                "border": {"color": "#" + MARKER}}
+            series["line"] = {"none": True}
+        if s.trendline:
+            series["trendline"] = {"type": "linear", "display_equation": True}
+        chart.add_series(series)
+    chart.set_title({"name": spec.title})
+    if spec.x_title:
+        chart.set_x_axis({"name": spec.x_title})
+    if spec.y_title:
+        chart.set_y_axis({"name": spec.y_title})
+    chart.set_size({"width": round(spec.width_cm * PIXELS_PER_CM),
+                    "height": round(spec.height_cm * PIXELS_PER_CM)})
+    return chart
+
+
+def _free_column(tab: Tab) -> int:
+    """The first column right of everything on the tab: where the buttons go (0-based)."""
+    return max(parse_cell(a)[1] for a in tab.cells) + 1
+
+
+def _write_tab(workbook: xlsxwriter.Workbook, tab: Tab, formats: _Formats, values) -> None:
+    sheet = workbook.add_worksheet(tab.name)
+    sheet.set_vba_name(tab.name)
+    _write_cells(sheet, tab, formats, values)
+    for name, text in sorted(tab.all_names().items()):
+        if tab.hidden(name):
+            raise WorkbookError(f"XlsxWriter cannot write the hidden name {name!r}",
+                                sheet=tab.name)
+        workbook.define_name(f"{tab.name}!{name}", "=" + text)
+    for column, width in tab.column_widths.items():
+        sheet.set_column(f"{column}:{column}", width)
+    if tab.freeze:
+        sheet.freeze_panes(tab.freeze)
+    for spec in tab.charts:
+        sheet.insert_chart(spec.anchor, _chart(workbook, spec))
+    column = _free_column(tab)
+    for i, (caption, macro) in enumerate(button_macros(tab)):
+        sheet.insert_button(2 * i, column, {"macro": macro, "caption": caption, **BUTTON_SIZE})
+
+
+def package(book: Book) -> bytes:
+    """graddesc.xlsm's bytes: the definition's cells with the engine's values, names, charts,
+    the VBA project and the buttons."""
+    if not book.macro_enabled:
+        raise WorkbookError("only a macro-enabled (.xlsm) book gets buttons", file=book.filename)
+    engine = to_engine(book)
+    engine.calculate()
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook.set_properties({"title": book.title, "subject": book.subject, "author": "cellgrad",
+                             "created": EPOCH})
+    workbook.set_vba_name("ThisWorkbook")
+    formats = _Formats(workbook)
+    for tab in book.tabs:
+        _write_tab(workbook, tab, formats, engine.value)
+    workbook.add_vba_project(io.BytesIO(vba_project(vba_modules(book))), is_stream=True)
+    workbook.close()
+    return out.getvalue()
+
+
+def write(book: Book, path: str | Path) -> None:
+    """Write ``book`` to ``path`` atomically."""
+    write_bytes(str(path), package(book))
+
