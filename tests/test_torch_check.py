@@ -9,6 +9,7 @@ import torch
 
 from engine.cli import main
 from engine.commands.check import largest_difference
+from tests.builder import write_workbook
 from tests.conftest import reference_path, require
 from tests.test_torch_backend import ACROSS_ENGINES, handout_path
 
@@ -88,3 +89,18 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv: list[str], message: str)
 ])
 def test_largest_difference(values: list[float], expected: tuple[float, float]) -> None:
     assert largest_difference(values) == expected
+
+
+def test_any_workbook_is_compared_between_the_engines(capsys, tmp_path) -> None:
+    path = write_workbook(tmp_path / "mine.xlsx", {"S": {"A1": 2.0, "A2": "=A1*3", "A3": "=SQRT(A2)"}})
+    code, out, _ = _check(capsys, "--json", "--device", "cpu", str(path))
+    assert code == 0
+    assert json.loads(out)["tabs"] == [{"workbook": "mine.xlsx", "sheet": "S", "cells": 2,
+                                        "max_abs": 0.0, "max_rel": 0.0, "epochs": 0}]
+
+
+def test_a_tab_that_only_shares_a_lesson_name_is_one_line_and_exit_2(capsys, tmp_path) -> None:
+    path = write_workbook(tmp_path / "mine.xlsx", {"dotprod": {"A1": 2.0, "A2": "=A1*3"}})
+    code, out, err = _check(capsys, "--device", "cpu", str(path))
+    assert code == 2
+    assert err.count("\n") == 1 and "dotprod" in err and "Traceback" not in err

@@ -104,7 +104,7 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     book.calculate()
     tabs = [s for s in book.sheets if has_model(s)]
     trained = {s: epochs if s in OPTIMIZER_TABS and s in optimizer_tabs() else 0 for s in tabs}
-    models = {s: predict(book, s, device, trained[s]) for s in tabs}  # from the starting state
+    models = {s: _predict(predict, book, s, device, trained[s]) for s in tabs}  # from the start
     for sheet, n in trained.items():
         if n:
             Training(EngineSheet(book, sheet)).run(n)
@@ -117,6 +117,15 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
             reports.append(TabReport(path.name, sheet, len(cells), max((d[0] for d in cells.values())),
                                      max((d[1] for d in cells.values())), trained.get(sheet, 0)))
     return reports
+
+
+def _predict(predict, book: Workbook, sheet: str, device: torch.device, epochs: int):
+    """A tab's model; a tab that only shares a lesson tab's name is bad input, not a crash."""
+    try:
+        return predict(book, sheet, device, epochs)
+    except (ArithmeticError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+        raise WorkbookError(f"sheet {sheet!r} is not laid out as the lesson's {sheet} tab "
+                            f"({type(exc).__name__}: {exc})", file=book.path) from None
 
 
 def compare(book: Workbook, sheet: str, torch_values: dict[Address, float],
