@@ -99,8 +99,13 @@ def test_any_workbook_is_compared_between_the_engines(capsys, tmp_path) -> None:
                                         "max_abs": 0.0, "max_rel": 0.0, "epochs": 0}]
 
 
-def test_a_tab_that_only_shares_a_lesson_name_is_one_line_and_exit_2(capsys, tmp_path) -> None:
-    path = write_workbook(tmp_path / "mine.xlsx", {"dotprod": {"A1": 2.0, "A2": "=A1*3"}})
+@pytest.mark.parametrize("sheet, message", [
+    ("dotprod", "input dotprod!B25:F39: B25 is not a constant number"),
+    ("movielens_1hot", "not laid out as the lesson's movielens_1hot tab"),
+])
+def test_a_tab_that_only_shares_a_lesson_name_is_one_line_and_exit_2(capsys, tmp_path, sheet: str,
+                                                                      message: str) -> None:
+    path = write_workbook(tmp_path / "mine.xlsx", {sheet: {"A1": 2.0, "A2": "=A1*3"}})
     code, out, err = _check(capsys, "--device", "cpu", str(path))
     assert code == 2
-    assert err.count("\n") == 1 and "dotprod" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
