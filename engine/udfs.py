@@ -12,6 +12,8 @@ at the end, no keyword-only parameters.
 """
 from __future__ import annotations
 
+import functools
+
 import xlwings as xw
 
 from .errors import CellgradError
@@ -124,12 +126,18 @@ def EMBEDDING(matrix, index):  # noqa: N802
     return [[excel_value(book.value(SCRATCH, row, c + 1)) for c in range(width)]]
 
 
+@functools.lru_cache(maxsize=1)
+def _graddesc():
+    """The handout's definition, built once per Excel session (building takes half a second)."""
+    from sheets.books import handout
+    return handout("graddesc")
+
+
 @xw.func
 @xw.ret(expand="table")
 def TRAJECTORY(optimizer, lr, epochs=50):  # noqa: N802
     """(a, b, rmse) after each of ``epochs`` epochs of Run on the handout's ``optimizer`` tab,
     from its reset state with learning rate ``lr``; the row of a diverging epoch shows why."""
-    from sheets.books import handout
     from sheets.engine_book import to_engine
 
     from .macros import EngineSheet, Training
@@ -137,7 +145,7 @@ def TRAJECTORY(optimizer, lr, epochs=50):  # noqa: N802
     count = int(epochs)
     if not isinstance(optimizer, str) or count < 1:
         return ExcelError.VALUE.value
-    book = to_engine(handout("graddesc"))
+    book = to_engine(_graddesc())  # a fresh engine workbook: each call starts from reset
     book.calculate()
     try:
         training = Training(EngineSheet(book, optimizer))

@@ -321,3 +321,32 @@ def test_cli_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, args
     assert not out.exists()
     assert {p: _digest(p) for p in tmp_path.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cellgrad-")]
+
+
+class _Terminal:
+    """A stderr that says it is a terminal, as the progress bar needs."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("total, watched, shown", [(500, True, True), (500, False, False),
+                                                   (10, True, False)])
+def test_progress_bar_only_for_long_runs_someone_watches(total, watched, shown):
+    from engine.commands.run import Progress
+    out = _Terminal()
+    bar = Progress(out, total, watched=watched)  # type: ignore[arg-type]
+    for k in range(1, total + 1):
+        bar.update(k)
+    bar.close()
+    assert (f"{total}/{total} epochs" in out.text) == shown
+    assert out.text.endswith("\n") == shown
