@@ -153,9 +153,9 @@ class Range:
         sheet = sheet or default_sheet
         if sheet is None:
             raise ValueError(f"reference without a sheet: {text!r}")
-        first, _, last = ref.partition(":")
-        a = parse_endpoint(first, first=True)
-        b = parse_endpoint(last or first, first=False) if last else a
+        first, colon, last = ref.partition(":")
+        a = parse_endpoint(first, first=True) if colon else parse_cell_endpoint(first)
+        b = parse_endpoint(last, first=False) if colon else a
         return cls(sheet, min(a.row, b.row), min(a.col, b.col), max(a.row, b.row), max(a.col, b.col))
 
     def __str__(self) -> str:

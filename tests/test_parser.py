@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from engine.ir import (AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary,
                        to_a1)
 from engine.parser import ParseError, canonical_function, parse_formula
+from engine.references import Range
 from engine.values import ExcelError
 
 
@@ -151,3 +152,20 @@ def test_to_a1_then_parse_is_identity(tree: Node) -> None:
     anchor = (50, 50)   # relative offsets of +-40 stay on the sheet
     text = to_a1(tree, *anchor)
     assert parse_formula("=" + text, *anchor, sheet="S") == tree, text
+
+
+# --- Range.parse: the A1 text users and defined names give ------------------------------------------
+@pytest.mark.parametrize("text, bounds", [
+    ("S!A1", (1, 1, 1, 1)), ("S!$B$2:$C$3", (2, 2, 3, 3)), ("S!C3:B2", (2, 2, 3, 3)),
+    ("S!A:A", (1, 1, 1048576, 1)), ("S!2:3", (2, 1, 3, 16384)), ("'It''s'!D4", (4, 4, 4, 4)),
+])
+def test_range_parse(text: str, bounds: tuple[int, int, int, int]) -> None:
+    rng = Range.parse(text)
+    assert (rng.r1, rng.c1, rng.r2, rng.c2) == bounds
+
+
+@pytest.mark.parametrize("text", ["S!lr", "S!A", "S!3", "S!XFE1", "S!A0", "A1"])
+def test_range_parse_refuses(text: str) -> None:
+    """A lone column or row is a name (graddesc's lr), not a range; A1 needs a sheet."""
+    with pytest.raises(ValueError):
+        Range.parse(text)
