@@ -11,22 +11,20 @@ from __future__ import annotations
 import argparse
 import json
 
-DEFAULT_RESTARTS = 10
-DEFAULT_SECONDS = 20.0
-
+# Defaults live in engine.solver.search.Settings (shown in the help as of this writing); the
+# options default to None so that Settings decides, and this module does not import torch.
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", help="an .xlsx or .xlsm workbook (never modified)")
     parser.add_argument("sheet", help="the sheet whose Solver model to solve")
-    parser.add_argument("--method", choices=("lbfgs", "adam"), default="lbfgs",
+    parser.add_argument("--method", choices=("lbfgs", "adam"),
                         help="torch.optim.LBFGS (default) or torch.optim.Adam")
-    parser.add_argument("--multistart", type=_non_negative_int, default=DEFAULT_RESTARTS,
-                        metavar="N", help="random restarts after the run from the workbook's "
-                        f"values; the best result wins (default {DEFAULT_RESTARTS})")
-    parser.add_argument("--max-seconds", type=_positive_float, default=DEFAULT_SECONDS,
-                        metavar="S", help=f"time for all runs together (default {DEFAULT_SECONDS:g}; "
-                        "the model's solver_tim if smaller)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N",
+    parser.add_argument("--multistart", type=_non_negative_int, metavar="N",
+                        help="random restarts after the run from the workbook's values; the best "
+                        "result wins (default 10)")
+    parser.add_argument("--max-seconds", type=_positive_float, metavar="S",
+                        help="time for all runs together (default 20; the model's solver_tim if smaller)")
+    parser.add_argument("--seed", type=int, metavar="N",
                         help="seed of the restarts' random starting points (default 0)")
     parser.add_argument("--out", metavar="PATH", help="where to write the solved copy")
     parser.add_argument("--device", help="cpu or cuda (default: cuda when available, else cpu)")
@@ -38,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from ..solver import Settings, solve
     from ..solver.progress import ProgressBar
 
-    settings = Settings(method=args.method, restarts=args.multistart,
-                        max_seconds=args.max_seconds, seed=args.seed)
+    given = {"method": args.method, "restarts": args.multistart,
+             "max_seconds": args.max_seconds, "seed": args.seed}
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})
     bar = ProgressBar(args.sheet)
     try:
         report = solve(args.workbook, args.sheet, settings, out=args.out, device=args.device,

@@ -1,0 +1,201 @@
+"""The lecture's Solver runs, without Excel: dotprod and bias of the handout (from its seeded start
+and from ten other random starts) and of the reference workbook reach what Excel's Solver reached,
+within 30 s each on the CPU, with default settings; the written copy is recomputed by the formula
+engine and by LibreOffice. And one model computed three ways: at every step of a dotprod solve,
+movielens_1hot and movielens_emb give dotprod's RMSE."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .conftest import ROOT, reference_path, require
+from engine.cli import main
+from engine.libreoffice import LibreOffice, LibreOfficeError
+from engine.references import Range
+from engine.solver import Settings, read_model, solve_book
+from engine.workbook import Workbook
+
+HANDOUT = ROOT / "workbooks" / "collab_filter.xlsx"
+# What Excel's Solver reached in the lecture, as the issue states it; the reference workbook's
+# cached objective (0.393015..., 0.319467...) is checked too, whichever is lower binds.
+EXCEL_REACHED = {"dotprod": 0.3930, "bias": 0.3195}
+SECONDS_PER_SOLVE = 30.0
+CROSS_ENGINE = 1e-9
+SAME_ENGINE = 1e-12
+OTHER_SEEDS = range(1, 11)
+RATINGS = "H2:V16"
+PREDICTIONS = {"dotprod": "H25:V39", "bias": "H26:V40"}
+
+
+@pytest.fixture(scope="module")
+def office():
+    lo = LibreOffice()
+    try:
+        lo.start()
+    except LibreOfficeError as exc:
+        require(False, f"LibreOffice headless cannot start here: {exc}")
+    yield lo
+    lo.close()
+
+
+def _handout() -> Path:
+    require(HANDOUT.is_file(), f"the handout {HANDOUT} is missing (cellgrad build)")
+    return HANDOUT
+
+
+def _bound(sheet: str) -> float:
+    cached = Workbook.load(reference_path("collab_filter.xlsx"))
+    cell = read_model(cached, sheet).objective
+    return min(EXCEL_REACHED[sheet], cached.sheets[sheet].cells[(cell.r1, cell.c1)].cached)
+
+
+def _random_starts(source: Path, sheet: str, seeds: range, tmp_path: Path) -> list[Path]:
+    """Copies of the handout with the changing cells redrawn from [0, 1) by each seed, as
+    =RAND() would draw them."""
+    book = Workbook.load(source)
+    paths = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        for area in read_model(book, sheet).changing:
+            book.set(str(area), rng.random((area.height, area.width)))
+        paths.append(Path(book.save_values(str(tmp_path / f"start-{sheet}-{seed}.xlsx"))))
+    return paths
+
+
+def _solve_cli(capsys, source: Path, sheet: str, out: Path, *options: str) -> tuple[dict, float]:
+    began = time.perf_counter()
+    code = main(["solve", str(source), sheet, "--json", "--out", str(out), *options])
+    wall = time.perf_counter() - began
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return json.loads(captured.out), wall
+
+
+def _excel_rmse(ratings: list[list[object]], predictions: list[list[object]]) -> float:
+    """SQRT(SUMXMY2(ratings, predictions)/COUNT(ratings)) as Excel computes it: pairs with an
+    empty rating are skipped (LibreOffice's SUMXMY2 counts them, so it is computed here from the
+    prediction cells LibreOffice calculated)."""
+    pairs = [(r, p) for rr, pr in zip(ratings, predictions) for r, p in zip(rr, pr) if type(r) is float]
+    return math.sqrt(sum((r - p) ** 2 for r, p in pairs) / len(pairs))
+
+
+def _confirm(office: LibreOffice, report: dict, sheet: str, bound: float) -> None:
+    """Recompute the written copy with the formula engine and with LibreOffice."""
+    output = report["output"]
+    book = Workbook.load(output, calculate=True)
+    objective = read_model(book, sheet).objective
+    engine_value = book[str(objective)]
+    assert engine_value == pytest.approx(report["objective_after"], rel=SAME_ENGINE)
+    assert engine_value <= bound
+    engine_predictions = book.array(f"{sheet}!{PREDICTIONS[sheet]}")
+    doc = office.open(output, pivot_tables=False)
+    try:
+        doc.calculate_all()
+        ratings = doc.get(sheet, RATINGS)
+        predictions = doc.get(sheet, PREDICTIONS[sheet])
+        lo_objective = doc.get(sheet, objective.a1(with_sheet=False))[0][0]
+    finally:
+        doc.close()
+    np.testing.assert_allclose(np.array(predictions, dtype=float), engine_predictions, rtol=CROSS_ENGINE, atol=0)
+    if sheet == "dotprod":
+        assert lo_objective == pytest.approx(engine_value, rel=CROSS_ENGINE)
+    else:  # bias!V42: LibreOffice's SUMXMY2 over empty ratings differs from Excel (named divergence)
+        assert _excel_rmse(ratings, predictions) == pytest.approx(engine_value, rel=CROSS_ENGINE)
+        assert abs(lo_objective - engine_value) > 0.1
+
+
+def _check_report(report: dict, sheet: str, wall: float, bound: float) -> None:
+    assert set(report) >= {"sheet", "objective_before", "objective_after", "steps", "seconds", "output"}
+    assert report["sheet"] == sheet and report["steps"] > 0
+    assert report["objective_after"] <= bound
+    assert report["objective_after"] <= report["objective_before"]
+    assert report["seconds"] <= SECONDS_PER_SOLVE and wall <= SECONDS_PER_SOLVE
+
+
+@pytest.mark.parametrize("sheet", ["dotprod", "bias"])
+def test_handout_start_and_ten_other_seeds_reach_excels_solver(office, capsys, tmp_path, sheet):
+    handout = _handout()
+    untouched = hashlib.sha256(handout.read_bytes()).hexdigest()
+    bound = _bound(sheet)
+    others = _random_starts(handout, sheet, OTHER_SEEDS, tmp_path)
+    starts = [(handout, [])] + [(path, ["--seed", str(seed)]) for path, seed in zip(others, OTHER_SEEDS)]
+    reached = []
+    for i, (source, options) in enumerate(starts):
+        report, wall = _solve_cli(capsys, source, sheet, tmp_path / f"solved-{i}.xlsx", *options)
+        _check_report(report, sheet, wall, bound)
+        _confirm(office, report, sheet, bound)
+        reached.append(report["objective_after"])
+        with capsys.disabled():  # the figures per start, for the record
+            print(f"\n{sheet} start {'handout' if i == 0 else f'seed {OTHER_SEEDS[i - 1]}'}: "
+                  f"{report['objective_before']:.6f} -> {report['objective_after']:.7f} in "
+                  f"{report['seconds']:.1f} s ({wall:.1f} s wall)", end="")
+    assert len(reached) == 11 and max(reached) <= bound
+    assert hashlib.sha256(handout.read_bytes()).hexdigest() == untouched
+
+
+@pytest.mark.parametrize("sheet", ["dotprod", "bias"])
+def test_reference_workbook_is_solved_too(office, capsys, tmp_path, sheet):
+    source = reference_path("collab_filter.xlsx")
+    bound = _bound(sheet)
+    report, wall = _solve_cli(capsys, source, sheet, tmp_path / "solved.xlsx")
+    _check_report(report, sheet, wall, bound)
+    _confirm(office, report, sheet, bound)
+
+
+def test_one_model_three_ways_at_every_step_of_a_dotprod_solve():
+    """movielens_1hot and movielens_emb read dotprod's user weights by formula; their movie
+    weights (C22:G36) are pasted constants, in the reference as in the handout, so the test
+    pastes dotprod's movie weights, transposed, at each step, as the lecture's copy did."""
+    solving = Workbook.load(_handout())
+    engine = Workbook.load(_handout())
+    engine.automatic = False
+    engine.calculate()
+    start = engine["dotprod!V41"]
+    model = read_model(solving, "dotprod")
+    movies, users = model.changing
+    steps: list[tuple[float, list[np.ndarray]]] = []
+    solve_book(solving, "dotprod", Settings(restarts=0),
+               on_step=lambda step, values: steps.append(
+                   (step.objective, [v.detach().cpu().numpy().copy() for v in values])))
+    assert len(steps) > 20
+    for torch_value, (movie_weights, user_weights) in steps:
+        engine.set(str(movies), movie_weights)
+        engine.set(str(users), user_weights)
+        for tab in ("movielens_1hot", "movielens_emb"):
+            engine.set(f"{tab}!C22:G36", movie_weights.T)
+        engine.recalculate()
+        dotprod = engine["dotprod!V41"]
+        assert dotprod == pytest.approx(torch_value, rel=CROSS_ENGINE)
+        assert engine["movielens_1hot!BH210"] == pytest.approx(dotprod, rel=CROSS_ENGINE)
+        assert engine["movielens_emb!Y210"] == pytest.approx(dotprod, rel=CROSS_ENGINE)
+    assert steps[-1][0] < start / 5  # the solve did move the weights (RMSE from about 3 to 0.39)
+
+
+def test_adam_and_the_time_limit(capsys, tmp_path):
+    handout = _handout()
+    report, _ = _solve_cli(capsys, handout, "dotprod", tmp_path / "adam.xlsx", "--method", "adam",
+                           "--multistart", "2")
+    assert report["method"] == "adam" and report["objective_after"] <= _bound("dotprod")
+    limited, wall = _solve_cli(capsys, handout, "dotprod", tmp_path / "limited.xlsx",
+                               "--max-seconds", "0.5")
+    assert limited["seconds"] < 1.5 and limited["runs"] < 11
+    assert limited["objective_after"] < limited["objective_before"]
+
+
+def test_progress_bar_and_plain_report(capsys, tmp_path):
+    handout = _handout()
+    code = main(["solve", str(handout), "dotprod", "--multistart", "1", "--out", str(tmp_path / "s.xlsx")])
+    captured = capsys.readouterr()
+    assert code == 0
+    progress = captured.err.strip().splitlines()
+    assert [line.split(" step ")[0] for line in progress] == ["solve dotprod: run 1/2", "solve dotprod: run 2/2"]
+    assert all("objective 0.39" in line for line in progress)
+    start = Workbook.load(handout, calculate=True)["dotprod!V41"]
+    assert f"objective {start:.10g} -> 0.39" in captured.out
+    assert f"written to {tmp_path / 's.xlsx'}" in captured.out
