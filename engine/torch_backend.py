@@ -233,6 +233,12 @@ class TorchWorkbook:
         return _Gather(parts, torch.tensor(const_values, dtype=DTYPE, device=self.device),
                        torch.tensor(np.argsort(positions), device=self.device), empty)
 
+    def skipped(self, address: Address) -> bool:
+        """A formula cell left out of every evaluation because no output needs it."""
+        source = self.slot_of.get(address)
+        return self.needed is not None and source is not None and source[0] >= len(self.inputs) \
+            and source[0] not in self.needed
+
     # -- the workbook ----------------------------------------------------------------------------
     def write_inputs(self) -> None:
         """Store the inputs' current values into the workbook (it recalculates as it would)."""
@@ -255,10 +261,7 @@ class TorchValues:
         try:
             values, _ = ops.load(rng.sheet, rows.ravel(), cols.ravel())
         except Fallback:
-            skipped = self.workbook.needed is not None and any(
-                self.workbook.slot_of.get((rng.sheet, r, c), (0,))[0] >= len(self.workbook.inputs)
-                and self.workbook.slot_of[(rng.sheet, r, c)][0] not in self.workbook.needed
-                for r, c in rng.cells())
+            skipped = any(self.workbook.skipped((rng.sheet, r, c)) for r, c in rng.cells())
             reason = "is not among the outputs evaluated" if skipped else "holds values that are not numbers"
             raise WorkbookError(f"{rng} {reason}", file=self.workbook.book.path) from None
         return values.reshape(rng.height, rng.width)
