@@ -272,12 +272,13 @@ class TorchValues:
         values = self.range(rng)
         return values[0, 0] if rng.size == 1 else values
 
-    def partial(self, output: str, wrt: str) -> torch.Tensor:
+    def partial(self, output: str | torch.Tensor, wrt: str) -> torch.Tensor:
         """d output / d wrt through the formulas between them, everything else held fixed.
 
-        ``wrt`` may be an input or a formula cell or range: the derivative of a row's error with
-        respect to that row's weight, as the sheet's gradient columns compute it. Shaped like
-        ``wrt``; 0 where ``output`` does not depend on a cell.
+        ``output`` is a cell or a scalar tensor computed from these values; ``wrt`` an input or a
+        formula cell or range: the derivative of a row's error with respect to that row's weight,
+        as the sheet's gradient columns compute it. Shaped like ``wrt``; 0 where ``output`` does
+        not depend on a cell.
         """
         book = self.workbook.book
         target = book.resolve(wrt)
@@ -288,7 +289,8 @@ class TorchValues:
                                     "formula computed by torch", file=book.path)
             sources.append(self.workbook.slot_of[address])
         slots = sorted({slot for slot, _ in sources})
-        grads = torch.autograd.grad(self[output], [self.store[s] for s in slots],  # type: ignore[misc]
+        result = self[output] if isinstance(output, str) else output
+        grads = torch.autograd.grad(result, [self.store[s] for s in slots],  # type: ignore[misc]
                                     retain_graph=True, allow_unused=True)
         by_slot = dict(zip(slots, grads))
         values = [by_slot[s][i] if by_slot[s] is not None else torch.zeros((), dtype=DTYPE)

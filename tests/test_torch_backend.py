@@ -117,18 +117,27 @@ def _model_gradients(book: Workbook, sheet: str) -> list[torch.Tensor]:
     return [torch.cat([grads[2], grads[0]], dim=1), torch.cat([grads[3].T, grads[1].T], dim=0)]
 
 
-@pytest.mark.parametrize("kind", ["reference", "handout"])
-def test_basic_gradient_columns_are_autograd_through_the_sheet(kind: str) -> None:
-    """de/db (K = 2*(E-B)) and de/da (L = K*A) equal d err^2 / d b and d err^2 / d a of each row,
-    by autograd through the row's own formulas (E = C+D*A, F = (B-E)^2)."""
+GRADIENT_COLUMNS = {"basic": ("K", "L"), **{tab: ("F", "G") for tab in (
+    "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "adagrad_ann")}}
+
+
+@pytest.mark.parametrize("kind, sheet", [(kind, sheet) for kind in ("reference", "handout")
+                                         for sheet in GRADIENT_COLUMNS
+                                         if kind == "handout" or not sheet.startswith("adagrad")])
+def test_gradient_columns_are_autograd_through_the_sheet(kind: str, sheet: str) -> None:
+    """de/db and de/da (basic: K = 2*(E-B), L = K*A; the others: F = 2*(D*A+C-B), G = F*A) equal
+    d (E-B)^2 / d b and d (E-B)^2 / d a of each row, by autograd through the row's own formulas
+    (E = C+D*A, with C and D that row's b and a)."""
     path = reference_path("graddesc.xlsm") if kind == "reference" else handout_path("graddesc.xlsm")
-    tw = TorchWorkbook(Workbook.load(path), ["basic!C1:C2"], device="cpu")
+    book = Workbook.load(path)
+    tw = TorchWorkbook(book, [f"{sheet}!C1:C2"], device="cpu")
     values = tw.evaluate()
     for row in range(4, 33):
-        for analytic, weight in (("K", "C"), ("L", "D")):
-            autograd = values.partial(f"basic!F{row}", f"basic!{weight}{row}").item()
-            sheet = tw.book[f"basic!{analytic}{row}"]
-            assert largest_difference([sheet, autograd])[1] <= ACROSS_ENGINES, (row, analytic)
+        error = (values[f"{sheet}!E{row}"] - book[f"{sheet}!B{row}"]) ** 2
+        for analytic, weight in zip(GRADIENT_COLUMNS[sheet], ("C", "D")):
+            autograd = values.partial(error, f"{sheet}!{weight}{row}").item()
+            assert largest_difference([book[f"{sheet}!{analytic}{row}"], autograd])[1] <= ACROSS_ENGINES, \
+                (row, analytic)
 
 
 @pytest.mark.parametrize("kind", ["reference", "handout"])
