@@ -190,16 +190,19 @@ class TorchWorkbook:
         """A unit's values, and whether torch computed them (else they are the exact engine's:
         None when they are not all numbers)."""
         try:
-            return evaluator.evaluate(unit.block, unit.array is not None).reshape(-1), True
+            values = evaluator.evaluate(unit.block, unit.array is not None)
+            if unit.array is not None and tuple(values.shape) != (1, unit.array.height, unit.array.width):
+                raise Fallback  # Excel broadcasts or pads with #N/A: the exact engine knows how
+            return values.reshape(-1), True
         except Fallback:
             if slot in self.live:
                 cell = unit.block.cells[0]
                 raise FormulaError(cell.sheet, cell.address,
                                    f"the torch backend cannot compute {cell.formula}, which "
                                    "depends on the inputs", file=self.book.path) from None
-        values = [self.book.calc.value(*a) for a in unit.outputs]
-        if all(type(v) is float for v in values):
-            return torch.tensor(values, dtype=DTYPE, device=self.device), False
+        exact = [self.book.calc.value(*a) for a in unit.outputs]
+        if all(type(v) is float for v in exact):
+            return torch.tensor(exact, dtype=DTYPE, device=self.device), False
         return None, False
 
     def gather(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> _Gather | None:

@@ -80,3 +80,22 @@ def test_numpy_block_equals_the_interpreter_and_torch_equals_both(formula: str, 
         assert (address in computed) == (in_torch == SAME)
         if in_torch == SAME:
             assert largest_difference([computed[address], expected])[1] <= ACROSS_ENGINES
+
+
+@pytest.mark.parametrize("target, formula, in_torch", [
+    ("D1:E2", "=MMULT(A1:B2,A1:B2)", SAME),
+    ("D1:D2", "=MMULT(A1:B2,A1:A2)", SAME),
+    ("D1:F3", "=MMULT(A1:B2,A1:B2)", CONSTANT),   # padded with #N/A by Excel
+    ("D1:E1", "=A1:B1", SAME),                    # a reference of the target's shape
+    ("D1:F1", "=A1:B1", CONSTANT),                # padded with #N/A by Excel
+])
+def test_array_formulas(target: str, formula: str, in_torch: str) -> None:
+    book = calculated({"S": {"A1": 1.0, "B1": 2.0, "A2": 3.0, "B2": 4.0, target: formula}})
+    tw = TorchWorkbook(book, [], device="cpu")
+    computed = tw.evaluate().computed_cells()
+    rng = book.resolve(f"S!{target}")
+    for r, c in rng.cells():
+        exact = book.calc.value("S", r, c)
+        assert (("S", r, c) in computed) == (in_torch == SAME)
+        if in_torch == SAME:
+            assert largest_difference([computed[("S", r, c)], exact])[1] <= ACROSS_ENGINES
