@@ -12,7 +12,7 @@ import operator
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import MacroError
+from ..errors import CellgradError, MacroError
 from ..references import MAX_ROW, Range
 from ..values import ExcelError, Scalar
 from .adapter import Grid, SheetAdapter
@@ -98,7 +98,8 @@ class MacroRunner:
         elif isinstance(s, CallSub):
             self._call(s)
         elif isinstance(s, ForLoop):
-            self._loop(s, self._bound(s.stop, s.line), None)
+            first = self._bound(s.start, s.line)  # VBA evaluates the start, then the end
+            self._loop(s, first, self._bound(s.stop, s.line), None)
         elif isinstance(s, IfBlock):
             if self._truth(self._evaluate(s.condition, s.line), s.line):
                 self._execute_all(s.body)
@@ -114,12 +115,10 @@ class MacroRunner:
         self._run_sub(sub)
 
     def _epoch_loop(self, s: ForLoop, epochs: EpochLoop) -> None:
-        start = self._bound(s.start, s.line)
-        self._loop(s, start + epochs.count - 1, epochs.after, start)
+        first = self._bound(s.start, s.line)
+        self._loop(s, first, first + epochs.count - 1, epochs.after)
 
-    def _loop(self, s: ForLoop, stop: int, after: Callable[[int], None] | None,
-              start: int | None = None) -> None:
-        first = self._bound(s.start, s.line) if start is None else start
+    def _loop(self, s: ForLoop, first: int, stop: int, after: Callable[[int], None] | None) -> None:
         for i in range(first, stop + 1):
             self.variables[s.var] = float(i)
             self._execute_all(s.body)
@@ -142,10 +141,8 @@ class MacroRunner:
     def _area(self, ref: RangeRef, line: int) -> Range:
         try:
             area = self.sheet.resolve(ref.name)
-        except MacroError:
-            raise
-        except Exception as exc:  # DefinedNameError, WorkbookError, LibreOfficeError...
-            raise self._error(line, f"Range({ref.name!r}): {getattr(exc, 'reason', exc)}") from None
+        except CellgradError as exc:  # DefinedNameError, WorkbookError, LibreOfficeError...
+            raise self._error(line, f"Range({ref.name!r}): {exc.reason}") from None
         for step in ref.steps:
             if isinstance(step, EndDown):
                 area = self._end_down(area, line)

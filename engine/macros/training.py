@@ -40,7 +40,7 @@ class Training:
                 areas[name] = self.sheet.resolve(name)
             except CellgradError as exc:
                 raise MacroError(f"the macros of {self.module.name} need the defined name {name!r}: "
-                                 f"{exc.reason}", file=getattr(exc, "file", None),
+                                 f"{exc.reason}", file=exc.file,
                                  sheet=self.sheet.sheet) from None
         return areas
 
