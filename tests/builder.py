@@ -31,6 +31,9 @@ IF_ARRAY_BUG = ("interpreter.py Interpreter.lift: in an array formula IF's lazy 
                 "implicitly intersected at the anchor cell instead of taken element by element")
 SCALAR_ARRAY_FORMULA_BUG = ("compiled.py _cell_code: an array formula whose result is one value "
                             "({=A1*2} over two cells) fills only its first cell; Excel fills all")
+ARRAY_SCALAR_CRASH_BUG = ("calculation.py Calculation._evaluate_array: for {=TRUE} the numpy backend "
+                          "returns a bool, not rows, and len(rows) raises TypeError (a traceback "
+                          "out of cellgrad eval)")
 RANGE_JOIN_BUG = ("interpreter.py Interpreter.reference_operator: a range made at run time by ':' "
                   "(B6:OFFSET(B6,2,0)) is not given to source.note_dynamic, so a change to B7 does "
                   "not recalculate the cell that reads it")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from .builder import (ARGUMENT_ERROR_BUG, IF_ARRAY_BUG, RANGE_JOIN_BUG, SCALAR_ARRAY_FORMULA_BUG,
-                      assert_same, calculated, evaluate, row, with_part, write_workbook)
+from .builder import (ARGUMENT_ERROR_BUG, ARRAY_SCALAR_CRASH_BUG, IF_ARRAY_BUG, RANGE_JOIN_BUG,
+                      SCALAR_ARRAY_FORMULA_BUG, assert_same, calculated, evaluate, row, with_part,
+                      write_workbook)
 from engine.values import ExcelError
 from engine.workbook import Workbook
 
@@ -258,6 +259,11 @@ ARRAYS = [
     row("J1:J3", "=ISERROR(1/G1:G3)", [[False], [True], [False]]),
     row("J1:K2", "=5", [[5.0, 5.0], [5.0, 5.0]], bug=SCALAR_ARRAY_FORMULA_BUG),
     row("J1:J2", "=F1*2", [[2.0], [2.0]], bug=SCALAR_ARRAY_FORMULA_BUG),
+    row("J1:J2", "=SUM(F1:F3)", [[6.0], [6.0]], bug=SCALAR_ARRAY_FORMULA_BUG),
+    row("J1:J2", "=IF(F1>0,1,2)", [[1.0], [1.0]], bug=SCALAR_ARRAY_FORMULA_BUG),
+    row("J1:J2", "=TRUE", [[True], [True]], bug=ARRAY_SCALAR_CRASH_BUG),
+    row("J1:J2", '="x"', [["x"], ["x"]]),
+    row("J1:J2", "=MAX(F1:F3)", [[3.0], [3.0]]),
     row("J1:J3", "=IF(F1:F3>1,F1:F3,0)", [[0.0], [2.0], [3.0]], bug=IF_ARRAY_BUG),
     row("J1:J3", "=IF(F1:F3>1,G1:G3*2,-1)", [[-1.0], [0.0], [60.0]], bug=IF_ARRAY_BUG),
 ]
