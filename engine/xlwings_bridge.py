@@ -42,16 +42,17 @@ class XlwingsSheet:
 
     def _defined(self, name: str) -> Range:
         """The sheet's own name first, then the workbook's, as Excel's Range("name") does."""
-        for names in (self.xl.names, self.xl.book.names):
-            for defined in names:
-                # Excel calls a sheet-scoped name "adam!lr"
-                if defined.name.split("!")[-1].upper() == name.upper():
-                    text = defined.refers_to.lstrip("=")
-                    area = DefinedName(name, text, self.sheet).range()
-                    if area is None:
-                        raise DefinedNameError(f"defined name {name!r} refers to {text!r}, not to "
-                                               "a range", sheet=self.sheet)
-                    return area
+        # Excel calls a sheet-scoped name "adam!lr"; Book.names lists every sheet's too, of
+        # which only the workbook-scoped ones (no "!") apply here.
+        candidates = [*self.xl.names, *(n for n in self.xl.book.names if "!" not in n.name)]
+        for defined in candidates:
+            if defined.name.split("!")[-1].upper() == name.upper():
+                text = (defined.refers_to or "").lstrip("=")
+                area = DefinedName(name, text, self.sheet).range()
+                if area is None:
+                    raise DefinedNameError(f"defined name {name!r} refers to {text!r}, not to "
+                                           "a range", sheet=self.sheet)
+                return area
         raise DefinedNameError(f"no defined name {name!r}", sheet=self.sheet)
 
     def _range(self, area: Range) -> Any:

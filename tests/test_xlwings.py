@@ -100,8 +100,9 @@ class FakeSheets:
 class FakeBook:
     def __init__(self, engine: Workbook, active: str) -> None:
         self.app = FakeApp(engine)
-        self.names: list[FakeName] = []
         self.sheets = FakeSheets(self, active)
+        # as xlwings' Book.names: the workbook's names and every sheet's
+        self.names = [n for s in engine.sheets for n in FakeSheet(self, s).names]
 
 
 def engine_book() -> Workbook:
@@ -126,6 +127,14 @@ def test_buttons_do_in_excel_what_cellgrad_run_does(tab, button, headless):
     got = Training(EngineSheet(live.app.engine, tab))
     assert got.state() == expected.state()
     assert got.observe(0) == expected.observe(0)
+
+
+def test_names_of_other_sheets_do_not_apply():
+    """rmsprop has no name lr (only a "learn" label); adam's adam!lr must not stand in for it."""
+    from engine.xlwings_bridge import XlwingsSheet
+    live = FakeBook(engine_book(), "rmsprop")
+    assert any(n.name.lower() == "adam!lr" for n in live.names)
+    assert Training(XlwingsSheet(live.sheets.active)).observe(0).lr == 0.02
 
 
 def test_a_button_on_a_tab_without_macros_says_why_in_one_line():
