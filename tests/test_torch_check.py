@@ -13,8 +13,8 @@ from tests.builder import write_workbook
 from tests.conftest import reference_path, require
 from tests.test_torch_backend import ACROSS_ENGINES, handout_path
 
-# adam_ann after 50 epochs: torch.optim.Adam's rounding, amplified near convergence (named and
-# isolated in tests/test_torch_models.py)
+# adam_ann after 50 epochs: torch.optim.Adam's rounding of its averages, amplified near
+# convergence (named and isolated in tests/test_torch_models.py)
 ROUNDING_NAMED_ELSEWHERE = {"adam_ann"}
 
 

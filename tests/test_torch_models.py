@@ -1,12 +1,13 @@
 """The hand-written torch models against the exact engine, tab by tab, and the graddesc
 optimizers through 50 epochs of each tab's own macro.
 
-One difference is named: on adam_ann after 50 epochs of the handout, torch.optim.Adam rounds
-differently from the sheet (lerp_ for the averages, addcdiv_ for the step), and near convergence
-Adam's step lr*m/sqrt(v) does not shrink with the gradient, so last-bit differences of the
-weights become relative differences up to ~3e-2 in the gradient columns (differences of nearly
-equal numbers) and in what is averaged from them. The weights themselves agree to 1e-9, and the
-same loop with the sheet's order of operations agrees everywhere: the test shows both.
+One difference is named: on adam_ann after 50 epochs of the handout. torch.optim.Adam rounds its
+averages differently from the sheet (exp_avg.lerp_(g, 1-b1) is m + (1-b1)*(g-m), the sheet's
+m*b1 + (1-b1)*g; addcmul_ takes (1-b2)*g*g, the sheet (1-b2)*g^2), and near convergence Adam's
+step lr*m/sqrt(v) does not shrink with the gradient, so last-bit differences of the weights
+become relative differences up to ~3e-2 in the gradient columns (differences of nearly equal
+numbers) and in what is averaged from them. The weights themselves agree to 1e-9, and the same
+loop with the sheet's order of operations agrees everywhere: the tests show both.
 """
 from __future__ import annotations
 
