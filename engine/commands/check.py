@@ -95,7 +95,7 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     """Train the optimizer tabs (macros in the exact engine, models in torch), then compare."""
     from ..macros import EngineSheet, Training, optimizer_tabs
     from ..torch_backend import TorchWorkbook
-    from ..torch_models import INPUTS, has_model, predict
+    from ..torch_models import INPUTS, has_model
     from ..torch_models.graddesc import TABS as OPTIMIZER_TABS
     from ..workbook import Workbook
 
@@ -104,7 +104,7 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     book.calculate()
     tabs = [s for s in book.sheets if has_model(s)]
     trained = {s: epochs if s in OPTIMIZER_TABS and s in optimizer_tabs() else 0 for s in tabs}
-    models = {s: _predict(predict, book, s, device, trained[s]) for s in tabs}  # from the start
+    models = {s: _model(book, s, device, trained[s]) for s in tabs}  # from the starting state
     for sheet, n in trained.items():
         if n:
             Training(EngineSheet(book, sheet)).run(n)
@@ -119,8 +119,10 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     return reports
 
 
-def _predict(predict, book: Workbook, sheet: str, device: torch.device, epochs: int):
+def _model(book: Workbook, sheet: str, device: torch.device, epochs: int) -> list[tuple[str, torch.Tensor]]:
     """A tab's model; a tab that only shares a lesson tab's name is bad input, not a crash."""
+    from ..torch_models import predict
+
     try:
         return predict(book, sheet, device, epochs)
     except (ArithmeticError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
