@@ -175,3 +175,16 @@ def test_the_xlsm_opens_in_openpyxl_with_its_vba_kept(xlsm):
     import openpyxl
     book = openpyxl.load_workbook(io.BytesIO(xlsm.read_bytes()), keep_vba=True)
     assert book.vba_archive is not None and "adam" in book.sheetnames
+
+
+def test_the_project_references_the_xlwings_add_in_that_defines_run_python(xlsm):
+    """Without the reference Excel cannot compile RunPython; it comes from xlwings' quickstart."""
+    import olefile
+    from oletools.olevba import decompress_stream
+    with zipfile.ZipFile(xlsm) as package:
+        ole = olefile.OleFileIO(io.BytesIO(package.read("xl/vbaProject.bin")))
+    directory = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    ole.close()
+    name = b"xlwings"
+    assert b"\x16\x00" + len(name).to_bytes(4, "little") + name in directory  # REFERENCENAME
+    assert b"xlwings.xlam" in directory
