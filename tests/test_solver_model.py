@@ -80,6 +80,11 @@ def _independent(tmp_path: Path) -> Path:
                           sheet_names=_model_names("S!$C$1", "S!$A$1"))
 
 
+def _unbounded(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "unbounded.xlsx", {"S": {"A1": 1.0, "C1": "=EXP(A1)"}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1", solver_typ="1"))
+
+
 BAD = [
     ("objective #REF! (movielens_1hot)", _reference, "movielens_1hot", ["solver_opt", "#REF!"]),
     ("objective #REF! (movielens_emb)", _reference, "movielens_emb", ["solver_opt", "#REF!"]),
@@ -92,6 +97,7 @@ BAD = [
     ("constraints", _constraints, "S", ["solver_num", "1 constraints"]),
     ("unknown goal", _bad_goal, "S", ["solver_typ", "'7'"]),
     ("objective independent of changing cells", _independent, "S", ["solver_opt", "does not depend"]),
+    ("unbounded objective", _unbounded, "S", ["solver_opt", "every run diverged", "S!C1"]),
 ]
 
 
@@ -165,3 +171,14 @@ def test_goal_and_bounds_follow_the_stored_model(tmp_path, formula, extra, expec
     assert solved["S!A1"] == pytest.approx(expected_a1, abs=1e-6)
     assert solved["S!C1"] == pytest.approx(expected_objective, abs=1e-9)
     assert report.objective_after == pytest.approx(solved["S!C1"], rel=1e-12)
+
+
+def test_help_states_the_defaults_the_solver_uses(capsys):
+    with pytest.raises(SystemExit):
+        main(["solve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    defaults = Settings()
+    assert defaults.method == "lbfgs" and "torch.optim.LBFGS (default)" in text
+    assert f"(default {defaults.restarts})" in text
+    assert f"(default {defaults.max_seconds:g};" in text
+    assert f"(default {defaults.seed})" in text

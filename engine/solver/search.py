@@ -19,8 +19,6 @@ from typing import Callable, Literal, Sequence, TypeVar
 
 import torch
 
-from ..errors import SolverError
-
 Method = Literal["adam", "lbfgs"]
 Goal = Literal["max", "min", "value"]
 Objective = Callable[[Sequence[torch.Tensor]], torch.Tensor]
@@ -53,6 +51,9 @@ class Step:
     runs: int
     step: int          # steps taken so far, all runs together
     objective: float   # at the point just reached
+
+
+OnStep = Callable[[Step, list[torch.Tensor]], None]
 
 
 @dataclass
@@ -106,40 +107,54 @@ class _Run:
 
 
 def search(objective: Objective, start: Sequence[torch.Tensor], settings: Settings,
-           on_step: Callable[[Step, list[torch.Tensor]], None] | None = None) -> Outcome:
-    """Minimize (or maximize, or reach ``target`` with) ``objective`` from ``start`` and restarts."""
+           on_step: OnStep | None = None) -> Outcome:
+    """Minimize (or maximize, or reach ``target`` with) ``objective`` from ``start`` and restarts.
+
+    A run that reaches NaN or infinity is dropped; if every run does, the outcome's objective is
+    not finite and the caller says so.
+    """
     began = time.perf_counter()
     deadline = began + settings.max_seconds
     generator = torch.Generator().manual_seed(settings.seed)
     runs = 1 + max(settings.restarts, 0)
-    best: tuple[float, int, list[torch.Tensor], float] | None = None  # loss, run, values, objective
-    steps = 0
-    run_index = 0
+    best: _Result | None = None
+    steps = run_index = 0
     for run_index in range(runs):
         if run_index and time.perf_counter() >= deadline:
             break
         point = start if run_index == 0 else _draw(start, generator)
-        run = _Run(objective, point, settings)
-        value = run.value()
-        if run_index == 0 and not math.isfinite(value):
-            raise SolverError(f"the objective is {value} at the workbook's values: nothing to optimize")
-        losses = [run.loss_of(value)]
-        while not _finished(losses, settings, deadline):
-            run.step()
-            value = run.value()
-            if not math.isfinite(value):
-                break  # diverged: the run is dropped below
-            steps += 1
-            losses.append(run.loss_of(value))
-            if on_step is not None:
-                on_step(Step(run_index, runs, steps, value), run.params)
-        final = run.value()
-        final_loss = run.loss_of(final) if math.isfinite(final) else math.inf
-        if best is None or final_loss < best[0]:
-            best = (final_loss, run_index, [p.detach().clone() for p in run.params], final)
+        result = _local_search(_Run(objective, point, settings), run_index, runs, steps, deadline, on_step)
+        steps = result.steps
+        if best is None or result.loss < best.loss:
+            best = result
     assert best is not None
-    return Outcome(values=best[2], objective=best[3], steps=steps, runs=run_index + 1,
-                   best_run=best[1], seconds=time.perf_counter() - began)
+    return Outcome(values=best.values, objective=best.objective, steps=steps, runs=run_index + 1,
+                   best_run=best.run, seconds=time.perf_counter() - began)
+
+
+@dataclass
+class _Result:
+    run: int
+    loss: float                  # inf for a run that diverged
+    objective: float
+    values: list[torch.Tensor]
+    steps: int                   # all runs' steps so far
+
+
+def _local_search(run: _Run, index: int, runs: int, steps: int, deadline: float,
+                  on_step: OnStep | None) -> _Result:
+    """Steps from one start until converged, out of steps or time, or diverged."""
+    value = run.value()
+    losses = [run.loss_of(value)]
+    while math.isfinite(value) and not _finished(losses, run.settings, deadline):
+        run.step()
+        value = run.value()
+        steps += 1
+        losses.append(run.loss_of(value))
+        if on_step is not None and math.isfinite(value):
+            on_step(Step(index, runs, steps, value), run.params)
+    loss = losses[-1] if math.isfinite(value) else math.inf
+    return _Result(index, loss, value, [p.detach().clone() for p in run.params], steps)
 
 
 def _finished(losses: list[float], settings: Settings, deadline: float) -> bool:

@@ -8,18 +8,15 @@ agree with torch's within 1e-9 (relative) or the solve is an error. The copy is 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass
-from typing import Callable
-
-import torch
-
 from ..errors import SolverError
 from ..references import Range
 from ..workbook import Workbook
 from .model import SolverModel, read_model
 from .objective import AGREEMENT, Objective
-from .search import Settings, Step, search
+from .search import OnStep, Settings, search
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ def default_output(path: str, sheet: str) -> str:
 
 
 def solve_book(book: Workbook, sheet: str, settings: Settings, *, device: str | None = None,
-               on_step: Callable[[Step, list[torch.Tensor]], None] | None = None) -> tuple[Report, SolverModel]:
+               on_step: OnStep | None = None) -> tuple[Report, SolverModel]:
     """Optimize in memory: ``book`` ends up holding the solution (output left empty)."""
     model = read_model(book, sheet)
     book.calculate()
@@ -54,6 +51,9 @@ def solve_book(book: Workbook, sheet: str, settings: Settings, *, device: str | 
     _require_numbers(book, model)
     objective = Objective(book, model.objective, model.changing, device=device)
     outcome = search(objective, objective.start, _with_model(settings, model), on_step)
+    if not math.isfinite(outcome.objective):
+        raise SolverError(f"solver_opt: every run diverged ({model.objective} became NaN or infinite)",
+                          file=book.path, sheet=sheet)
     objective.check(outcome.values)
     for rng, values in zip(model.changing, outcome.values):
         book.set(str(rng), values.detach().cpu().numpy())
@@ -71,7 +71,7 @@ def solve_book(book: Workbook, sheet: str, settings: Settings, *, device: str | 
 
 def solve(path: str, sheet: str, settings: Settings, *, out: str | None = None,
           device: str | None = None,
-          on_step: Callable[[Step, list[torch.Tensor]], None] | None = None) -> Report:
+          on_step: OnStep | None = None) -> Report:
     """Load ``path``, solve ``sheet``, write the solution to ``out`` (a copy), report."""
     book = Workbook.load(path)
     report, _ = solve_book(book, sheet, settings, device=device, on_step=on_step)
