@@ -87,7 +87,9 @@ def _index(ids: np.ndarray, keys: np.ndarray) -> Tensor:
     return torch.tensor([position[k] for k in keys.tolist()])
 
 
-def _ratings_table(book: Workbook, sheet: str, rating_col: str, device: torch.device):
+def _ratings_table(book: Workbook, sheet: str, rating_col: str,
+                   device: torch.device) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    """The rating rows (user index, movie index, rating) and the two weight matrices."""
     user_ids = book.array(f"{sheet}!B4:B18")[:, 0]
     movie_ids = book.array(f"{sheet}!B22:B36")[:, 0]
     data = book.array(f"{sheet}!I3:J208")
