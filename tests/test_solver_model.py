@@ -142,6 +142,16 @@ def test_changing_cells_that_hold_formulas_name_what_they_read():
     assert "movielens_1hot!C22" not in message  # the pasted movie weights are constants
 
 
+def test_the_input_is_never_the_output(tmp_path, capsys):
+    source = write_workbook(tmp_path / "in.xlsx", {"S": {"A1": 1.0, "C1": "=A1^2"}},
+                            sheet_names=_model_names("S!$C$1", "S!$A$1"))
+    before = source.read_bytes()
+    code = main(["solve", str(source), "S", "--out", str(tmp_path / "." / "in.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "refusing to overwrite the input" in err
+    assert source.read_bytes() == before
+
+
 def test_a_real_process_prints_no_traceback(tmp_path):
     source = reference_path("collab_filter.xlsx")
     result = subprocess.run([sys.executable, "-m", "engine", "solve", str(source), "movielens_emb"],

@@ -11,7 +11,7 @@ import dataclasses
 import math
 import os
 from dataclasses import dataclass
-from ..errors import SolverError
+from ..errors import SolverError, WorkbookError
 from ..references import Range
 from ..workbook import Workbook
 from .model import SolverModel, read_model
@@ -73,9 +73,13 @@ def solve(path: str, sheet: str, settings: Settings, *, out: str | None = None,
           device: str | None = None,
           on_step: OnStep | None = None) -> Report:
     """Load ``path``, solve ``sheet``, write the solution to ``out`` (a copy), report."""
+    out = out or default_output(path, sheet)
+    if os.path.exists(out) and os.path.exists(path) and os.path.samefile(out, path):
+        # said before the solve, not after it: the writer refuses too, but only at the end
+        raise WorkbookError("refusing to overwrite the input workbook; choose another --out", file=out)
     book = Workbook.load(path)
     report, _ = solve_book(book, sheet, settings, device=device, on_step=on_step)
-    output = book.save_values(out or default_output(path, sheet))
+    output = book.save_values(out)
     return dataclasses.replace(report, output=output)
 
 
