@@ -177,6 +177,8 @@ class _Parser:
                 continue
             if token.type == Token.OP_PRE and token.value == "-":
                 number = self.take()
+                if number.subtype != Token.NUMBER:
+                    raise ParseError(f"unexpected -{number.value} in an array constant")
                 rows[-1].append(-float(number.value))
                 continue
             rows[-1].append(_scalar_literal(token))
@@ -223,6 +225,8 @@ def parse_formula(text: str, row: int, col: int, *, sheet: str,
         tokens = [t for t in Tokenizer(source).items]
     except TokenizerError as exc:
         raise ParseError(str(exc)) from None
+    except IndexError:  # the Tokenizer pops its stack without a check: "=)" or "=}"
+        raise ParseError("a closing bracket without an opening one") from None
     while tokens and tokens[-1].type == Token.WSPACE:
         tokens.pop()
     if not tokens:

@@ -90,7 +90,9 @@ def split_sheet(text: str) -> tuple[str | None, str]:
     if text.startswith("'"):
         end = 1
         while True:
-            end = text.index("'", end)
+            end = text.find("'", end)
+            if end < 0:
+                return None, text  # no closing quote: not a sheet name
             if text[end + 1:end + 2] == "'":
                 end += 2
                 continue

@@ -106,10 +106,24 @@ def test_canonical_function(name: str, canonical: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["=(1+2", "=1+", "=SUM(1,2", "={1,2;3}", "=", "=1 +* 2",
-                                  "=SUM((A1,B1))"])
+                                  "=SUM((A1,B1))", "=)", "=}", "={-A}", '={1,-"a"}', "='::'"])
 def test_parse_errors(text: str) -> None:
     with pytest.raises(ParseError):
         parse(text)
+
+
+FRAGMENTS = list('AB1$:!(),;{}"+-*/^&=<>% \'') + ["SUM(", "'S'", "#N/A", "#REF!", "TRUE", "1E+5",
+                                                   "_xlfn.", "OFFSET(", "@", "[", "]"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=14).map("".join))
+def test_any_text_parses_or_raises_parse_error(text: str) -> None:
+    """The command line turns ParseError into one line; anything else would be a traceback."""
+    try:
+        parse("=" + text, 5, 5)
+    except ParseError:
+        pass
 
 
 # --- to_a1 is the parser's inverse --------------------------------------------------------------
