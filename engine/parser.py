@@ -48,6 +48,8 @@ def _scalar_literal(token: Token) -> Scalar:
     if token.subtype == Token.LOGICAL:
         return token.value.upper() == "TRUE"
     if token.subtype == Token.ERROR:
+        if not ExcelError.is_error_text(token.value):  # #GETTING_DATA: known to the Tokenizer only
+            raise ParseError(f"unsupported error value {token.value}")
         return ExcelError.from_text(token.value)
     raise ParseError(f"unexpected {token.value!r} in an array constant")
 

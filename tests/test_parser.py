@@ -106,14 +106,16 @@ def test_canonical_function(name: str, canonical: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["=(1+2", "=1+", "=SUM(1,2", "={1,2;3}", "=", "=1 +* 2",
-                                  "=SUM((A1,B1))", "=)", "=}", "={-A}", '={1,-"a"}', "='::'"])
+                                  "=SUM((A1,B1))", "=)", "=}", "={-A}", '={1,-"a"}', "='::'",
+                                  "=#GETTING_DATA", "=#SPILL!"])
 def test_parse_errors(text: str) -> None:
     with pytest.raises(ParseError):
         parse(text)
 
 
 FRAGMENTS = list('AB1$:!(),;{}"+-*/^&=<>% \'') + ["SUM(", "'S'", "#N/A", "#REF!", "TRUE", "1E+5",
-                                                   "_xlfn.", "OFFSET(", "@", "[", "]"]
+                                                   "_xlfn.", "OFFSET(", "@", "[", "]",
+                                                   "#GETTING_DATA"]
 
 
 @settings(max_examples=500, deadline=None)
