@@ -12,6 +12,7 @@ import io
 import os
 import posixpath
 import re
+import warnings
 import zipfile
 import zlib
 from typing import Any
@@ -126,8 +127,12 @@ def _package_bytes(path: str) -> bytes:
 
 def _load(data: bytes, path: str, data_only: bool) -> Any:
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False,
-                                      rich_text=False)
+        # openpyxl warns on stderr about parts it drops or does not support; the command line
+        # promises one line there, and the engine only needs the cells and names.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False,
+                                          rich_text=False)
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl and the XML parsers raise many types on bad input
