@@ -161,8 +161,9 @@ class Calculation:
         except Fallback:
             return False
         target = cell.array_range
-        if len(rows) != target.height or len(rows[0]) != target.width:  # type: ignore[union-attr]
-            return False  # broadcasting and #N/A padding are the interpreter's
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], list) \
+                or len(rows) != target.height or len(rows[0]) != target.width:  # type: ignore[union-attr]
+            return False  # one value, broadcasting and #N/A padding are the interpreter's
         self.evaluations += 1
         self.store(cell, Array(rows))
         return True

@@ -158,6 +158,8 @@ class _CellCompiler:
 
 
 def _cell_code(cell: Cell, own: str, compiler: _CellCompiler) -> list[str]:
+    if cell.array_range is not None:
+        return [f"_slow({own})"]  # an array formula fills its whole range
     try:
         result = compiler.expr(cell.node)  # type: ignore[arg-type]
     except NotCompiled:

@@ -50,7 +50,9 @@ class DependencyGraph:
                 else:
                     self.dependents[ref].append(cell)
                     self._add_precedent(ref, found)
-            found.discard(cell)
+            if cell in found:  # =A1+1 in A1, =SUM(A1:A5) in A3
+                raise CircularReferenceError(cell.sheet, cell.address,
+                                             [f"{cell.sheet}!{cell.address}"] * 2)
             self.precedents[cell] = found
         self.order = self._order()
         for i, cell in enumerate(self.order):

@@ -189,11 +189,15 @@ class Interpreter:
         if not isinstance(a, Range) or not isinstance(b, Range) or a.sheet != b.sheet:
             raise ErrorResult(ExcelError.VALUE)
         if node.op == ":":
-            return Range(a.sheet, min(a.r1, b.r1), min(a.c1, b.c1), max(a.r2, b.r2), max(a.c2, b.c2))
-        r1, c1, r2, c2 = max(a.r1, b.r1), max(a.c1, b.c1), min(a.r2, b.r2), min(a.c2, b.c2)
-        if r1 > r2 or c1 > c2:
-            raise ErrorResult(ExcelError.NULL)
-        return Range(a.sheet, r1, c1, r2, c2)
+            result = Range(a.sheet, min(a.r1, b.r1), min(a.c1, b.c1), max(a.r2, b.r2), max(a.c2, b.c2))
+        else:
+            r1, c1, r2, c2 = max(a.r1, b.r1), max(a.c1, b.c1), min(a.r2, b.r2), min(a.c2, b.c2)
+            if r1 > r2 or c1 > c2:
+                raise ErrorResult(ExcelError.NULL)
+            result = Range(a.sheet, r1, c1, r2, c2)
+        # a range made at run time (B6:OFFSET(B6,2,0)) reads cells no static edge knows of
+        self.source.note_dynamic(result)
+        return result
 
     def call(self, node: Call, sheet: str, row: int, col: int, array_mode: bool) -> Result:
         spec = REGISTRY.get(node.name)
@@ -210,7 +214,12 @@ class Interpreter:
             if kind is Arg.LAZY:
                 args.append(self.thunk(arg, sheet, row, col, array_mode))
                 continue
-            value = self.evaluate(arg, sheet, row, col, array_mode)
+            try:
+                # Excel evaluates the arguments of array parameters (SUMPRODUCT's) as arrays,
+                # even in an ordinary formula
+                value = self.evaluate(arg, sheet, row, col, array_mode or kind is Arg.GRID)
+            except ErrorResult as exc:
+                value = exc.error  # an error is a value: ISERROR and COUNT must see it
             if kind is Arg.REF:
                 if not isinstance(value, Range):
                     raise ErrorResult(value if type(value) is ExcelError else ExcelError.VALUE)
@@ -240,17 +249,34 @@ class Interpreter:
         return result
 
     def lift(self, spec: FunctionSpec, args: list, lifted: list[int], row: int, col: int) -> Array:
-        """A scalar function given arrays in an array formula: applied entry by entry."""
+        """A scalar function given arrays in an array formula: applied entry by entry. Lazy
+        arguments (IF's branches) are taken entry by entry too."""
         grids = [args[i] for i in lifted]
+        height = max(g.height for g in grids)
+        width = max(g.width for g in grids)
+        out = []
+        for r in range(height):
+            out_row: list[Scalar] = []
+            for c in range(width):
+                call_args = [self._entry_thunk(a, r, c, row, col) if spec.kind(i) is Arg.LAZY
+                             and a is not None else a for i, a in enumerate(args)]
+                try:
+                    for i, grid in zip(lifted, grids):
+                        call_args[i] = self.coerce(spec.kind(i), _element(grid, r, c))
+                    out_row.append(self.as_scalar(self.invoke(spec, call_args, row, col), row, col))
+                except ErrorResult as exc:
+                    out_row.append(exc.error)
+            out.append(out_row)
+        return Array(out)
 
-        def one(*entries: Scalar) -> Scalar:
-            call_args = list(args)
-            for i, v in zip(lifted, entries):
-                call_args[i] = self.coerce(spec.kind(i), v)
-            result = self.invoke(spec, call_args, row, col)
-            return self.as_scalar(result, row, col)
-
-        return elementwise(grids, one)
+    def _entry_thunk(self, thunk: Callable[[], Result], r: int, c: int, row: int,
+                     col: int) -> Callable[[], Scalar]:
+        def entry() -> Scalar:
+            value = thunk()
+            if isinstance(value, Range):
+                value = self.source.grid(value) if value.size > 1 else self.intersect(value, row, col)
+            return _element(value, r, c) if isinstance(value, Array) else value
+        return entry
 
     @staticmethod
     def coerce(kind: Arg, value: Scalar) -> Scalar:

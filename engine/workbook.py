@@ -8,13 +8,15 @@
 """
 from __future__ import annotations
 
+import functools
 import os
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
 from .calculation import Calculation
-from .errors import DefinedNameError, FormulaError, UnsupportedFunctionError, WorkbookError
+from .errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
+                     WorkbookError)
 from .functions import REGISTRY
 from .ir import Call, Const, Node
 from .model import Cell, DefinedName, Sheet
@@ -22,6 +24,20 @@ from .parser import ParseError, parse_formula
 from .reader import read_cells
 from .references import Range, parse_cell, split_sheet
 from .values import ExcelError, Scalar
+
+
+F = TypeVar("F", bound=Callable)
+
+
+def _names_file(method: F) -> F:
+    """Errors found while calculating (a cycle through OFFSET) name the workbook's file."""
+    @functools.wraps(method)
+    def wrapper(self: "Workbook", *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except CellgradError as exc:
+            raise exc.located(file=self.path)
+    return wrapper  # type: ignore[return-value]
 
 
 class Workbook:
@@ -156,13 +172,16 @@ class Workbook:
 
     # -- reading ------------------------------------------------------------------------------------
     # Reads never compute a cell on their own: in manual mode they show stale values, as Excel does.
+    @_names_file
     def value(self, sheet: str, row: int, col: int) -> Scalar:
         return self.calc.read(Range(sheet, row, col, row, col))[0][0]
 
+    @_names_file
     def __getitem__(self, ref: str) -> Scalar:
         rng = self.resolve(ref)
         return self.value(rng.sheet, rng.r1, rng.c1)
 
+    @_names_file
     def values(self, ref: str, sheet: str | None = None) -> list[list[Scalar]]:
         return self.calc.read(self.resolve(ref, sheet))
 
@@ -176,6 +195,7 @@ class Workbook:
     def __setitem__(self, ref: str, value: object) -> None:
         self.set(ref, value)
 
+    @_names_file
     def set(self, ref: str, value: object, sheet: str | None = None) -> None:
         """Put a constant (or an array of constants) into an input range."""
         rng = self.resolve(ref, sheet)
@@ -206,18 +226,24 @@ class Workbook:
         return self.calc.automatic
 
     @automatic.setter
+    @_names_file
     def automatic(self, on: bool) -> None:
         self.calc.automatic = on
         if on:
             self.calc.recalculate()
 
+    @_names_file
     def calculate(self) -> int:
         """Full recalculation of every formula; returns how many were computed."""
         return self.calc.calculate_all()
 
-    def recalculate(self) -> int:
-        """Recompute what is stale (Excel's ``Calculate`` in manual mode)."""
-        return self.calc.recalculate()
+    @_names_file
+    def recalculate(self, sheet: str | None = None) -> int:
+        """Recompute what is stale (Excel's ``Calculate`` in manual mode); with ``sheet``, only
+        that sheet's cells (``Worksheet.Calculate``: the macros' ``ActiveSheet.Calculate``)."""
+        if sheet is not None and sheet not in self.sheets:
+            raise WorkbookError(f"no sheet named {sheet!r}", file=self.path)
+        return self.calc.recalculate(sheet)
 
     def save_values(self, out: str | os.PathLike) -> str:
         """Write a copy of the source workbook whose cells carry the engine's current values."""

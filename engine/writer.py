@@ -15,6 +15,7 @@ import openpyxl
 
 from .atomic import atomic_path
 from .errors import WorkbookError
+from .exact_numbers import exact_numbers
 from .reader import _package_bytes
 from .values import ExcelError
 
@@ -46,6 +47,6 @@ def save_values(book: "Workbook", out: str) -> str:
         target[sheet].cell(row=row, column=col).value = \
             value.value if isinstance(value, ExcelError) else value
     target.calculation.fullCalcOnLoad = True
-    with atomic_path(out) as tmp:
+    with atomic_path(out) as tmp, exact_numbers():
         target.save(tmp)
     return out

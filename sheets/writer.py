@@ -7,16 +7,12 @@ definition gives the same bytes and a committed handout can be checked for stale
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import math
 import re
 import zipfile
-from typing import Iterator
 
 import openpyxl
-from openpyxl.cell import _writer as cell_writer
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart
 from openpyxl.chart import Series as ChartSeries
 from openpyxl.chart.series import SeriesLabel
@@ -25,6 +21,8 @@ from openpyxl.chart.trendline import Trendline
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
+
+from engine.exact_numbers import exact_numbers
 
 from .model import NUMBER_FORMAT, Book, Cell, Chart, Tab
 
@@ -37,7 +35,6 @@ ORANGE = "F8CBAD"  # the lecture's parameters
 BLUE = "BDD7EE"    # the lecture's targets
 GREY = "E7E6E6"    # optimizer state
 MARKER = "2F5597"  # data points on charts
-_openpyxl_safe_string = cell_writer.safe_string
 
 FONTS = {"header": Font(bold=True), "title": Font(bold=True, size=12),
          "note": Font(italic=True, color="595959")}
@@ -142,28 +139,10 @@ def _fix_part(name: str, body: bytes, macro_enabled: bool) -> bytes:
     return body
 
 
-def _exact_number(value: object) -> str:
-    """A float as the shortest text that reads back as the same double (repr)."""
-    if isinstance(value, float) and math.isfinite(value):
-        return repr(value)
-    return _openpyxl_safe_string(value)
-
-
-@contextlib.contextmanager
-def _exact_numbers() -> Iterator[None]:
-    # openpyxl writes numbers as "%.16g", which loses the 17th digit some doubles need (the
-    # lesson's softmax outputs among them); the cell writer is patched while we save
-    cell_writer.safe_string = _exact_number
-    try:
-        yield
-    finally:
-        cell_writer.safe_string = _openpyxl_safe_string
-
-
 def package(book: Book) -> bytes:
     """The workbook file's bytes, the same for the same definition."""
     raw = io.BytesIO()
-    with _exact_numbers():
+    with exact_numbers():
         to_openpyxl(book).save(raw)
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

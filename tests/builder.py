@@ -23,25 +23,6 @@ from engine.workbook import Workbook
 
 Cells = Mapping[str, object]
 
-# Engine bugs in files this test does not own; each row marked with one fails today (strict xfail).
-ARGUMENT_ERROR_BUG = ("interpreter.py Interpreter.call evaluates an argument with evaluate(), which "
-                      "raises ErrorResult for an error made inside it (1/0), so ISERROR/ISNA/IFERROR "
-                      "(Arg.ANY) and COUNT never receive the error as a value")
-IF_ARRAY_BUG = ("interpreter.py Interpreter.lift: in an array formula IF's lazy branches are "
-                "implicitly intersected at the anchor cell instead of taken element by element")
-SCALAR_ARRAY_FORMULA_BUG = ("compiled.py _cell_code: an array formula whose result is one value "
-                            "({=A1*2} over two cells) fills only its first cell; Excel fills all")
-ARRAY_SCALAR_CRASH_BUG = ("calculation.py Calculation._evaluate_array: for {=TRUE} the numpy backend "
-                          "returns a bool, not rows, and len(rows) raises TypeError (a traceback "
-                          "out of cellgrad eval)")
-RANGE_JOIN_BUG = ("interpreter.py Interpreter.reference_operator: a range made at run time by ':' "
-                  "(B6:OFFSET(B6,2,0)) is not given to source.note_dynamic, so a change to B7 does "
-                  "not recalculate the cell that reads it")
-SUMPRODUCT_ARRAY_BUG = ("interpreter.py Interpreter.call evaluates SUMPRODUCT's arguments with "
-                        "implicit intersection in an ordinary formula: (A1:A5>1)*B1:B5 is #VALUE!; "
-                        "Excel evaluates the arguments of SUMPRODUCT as arrays")
-
-
 def write_workbook(path: Path, sheets: Mapping[str, Cells], *,
                    names: Mapping[str, str] | None = None,
                    sheet_names: Mapping[tuple[str, str], str] | None = None) -> Path:
@@ -103,7 +84,6 @@ def assert_same(expected: Scalar, got: Scalar, what: str) -> None:
     assert same(expected, got), f"{what}: Excel gives {expected!r}, the engine {got!r}"
 
 
-def row(*values: object, bug: str | None = None):
-    """One table row; ``bug`` marks a known engine bug outside this test's files (strict xfail)."""
-    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-    return pytest.param(*values, marks=marks, id=str(values[0]))
+def row(*values: object):
+    """One table row, named by its first value (the formula)."""
+    return pytest.param(*values, id=str(values[0]))
