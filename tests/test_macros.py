@@ -274,8 +274,6 @@ def test_cli_table(capsys, flags, epochs):
     assert [line.split()[0] for line in lines[2:]] == [str(k) for k in range(1, epochs + 1)]
 
 
-@pytest.mark.xfail(strict=True, reason="engine/writer.py stores 15 significant digits (openpyxl's "
-                   "number format), so a saved a or b loses its last bits; reported to its owner")
 def test_cli_save_writes_the_new_state_and_leaves_the_input(tmp_path, capsys):
     before = _digest(reference())
     out = tmp_path / "trained.xlsm"

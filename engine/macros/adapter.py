@@ -103,9 +103,9 @@ class EngineSheet:
         self.book.automatic = on
 
     def calculate_sheet(self) -> None:
-        # The engine recalculates stale cells of every sheet. Excel would leave other sheets'
-        # stale cells alone, but the macros change only their own tab, which no other tab reads.
-        self.book.recalculate()
+        # ActiveSheet.Calculate: this sheet only, as Excel (other sheets stay stale, the data
+        # tab's RANDBETWEEN cells are not redrawn)
+        self.book.recalculate(self.sheet)
 
     def calculate_application(self) -> None:
         self.book.recalculate()
