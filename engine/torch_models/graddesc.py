@@ -35,12 +35,14 @@ sheet's own:
 * after lr changes, ``somesteps`` recalculates the sheet, so the epoch is recomputed from its
   starting state with the new lr (hence each epoch is a pure function of state and lr here).
 
-And one of floating point: torch.optim.Adam rounds its averages differently from the sheet
-(``exp_avg.lerp_``: m + (1-b1)*(g-m) for m*b1 + (1-b1)*g; ``addcmul_``: (1-b2)*g*g for
-(1-b2)*g^2). The mathematics is the same, but near convergence Adam's step lr*m/sqrt(v) does not
-shrink with the gradient: after 50 epochs of adam_ann from its reset state the last-bit
-differences reach ~3e-2 relative in the gradient columns (differences of nearly equal numbers),
-while the weights agree to 1e-9 (tests/test_torch_models.py shows both).
+And one of floating point, which decides adam_ann's optimizer: torch.optim.Adam rounds its
+averages differently from the sheet (``exp_avg.lerp_``: m + (1-b1)*(g-m) for m*b1 + (1-b1)*g;
+``addcmul_``: (1-b2)*g*g for (1-b2)*g^2). The mathematics is the same, but near convergence
+Adam's step lr*m/sqrt(v) does not shrink with the gradient: after 50 epochs of adam_ann from its
+reset state the last-bit differences reach ~3e-2 relative in the gradient columns (differences
+of nearly equal numbers), while the weights agree to 1e-9. So torch.optim.Adam is an exact
+mapping for adam but not for adam_ann, which uses :class:`SheetOrderAdam`, a torch Optimizer
+whose update is written in the sheet's order; tests/test_torch_models.py shows both results.
 """
 from __future__ import annotations
 
@@ -138,11 +140,37 @@ def _adam(model: Line, h: dict[str, float], carry: Carry) -> torch.optim.Optimiz
     return opt
 
 
+class SheetOrderAdam(torch.optim.Optimizer):
+    """Adam as the sheet writes it, without bias correction and eps:
+    J4 = J3*$J$1+$K$1*F4, L4 = L3*$L$1+$M$1*F4^2, H4 = C4-J4*$D$2/SQRT(L4)."""
+
+    def __init__(self, params, lr: float, betas: tuple[float, float]) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas})
+
+    @torch.no_grad()
+    def step(self) -> None:  # type: ignore[override]
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                state = self.state[p]
+                state["exp_avg"] = state["exp_avg"] * beta1 + (1 - beta1) * p.grad
+                state["exp_avg_sq"] = state["exp_avg_sq"] * beta2 + (1 - beta2) * p.grad ** 2
+                p.copy_(p - state["exp_avg"] * group["lr"] / torch.sqrt(state["exp_avg_sq"]))
+
+
+def _sheet_order_adam(model: Line, h: dict[str, float], carry: Carry) -> torch.optim.Optimizer:
+    opt = SheetOrderAdam([model.b, model.a], h["lr"], (h["beta1"], h["beta2"]))
+    for p, m, v in zip((model.b, model.a), carry.state["exp_avg"], carry.state["exp_avg_sq"]):
+        opt.state[p].update(exp_avg=m.clone(), exp_avg_sq=v.clone())
+    return opt
+
+
 SGD = Rule(_sgd, {})
 MOMENTUM = Rule(_momentum, {"momentum_buffer": "J"})
 ADAGRAD = Rule(_adagrad, {"sum": "J"})
 RMSPROP = Rule(_rmsprop, {"average": "J"}, _rmsprop_divide_by_previous, _rmsprop_average)
 ADAM = Rule(_adam, {"exp_avg": "J", "exp_avg_sq": "L"})
+SHEET_ORDER_ADAM = Rule(_sheet_order_adam, {"exp_avg": "J", "exp_avg_sq": "L"})
 
 # per tab: the rule, the cells of lr and betas, the columns of the per-row quantities
 BASIC_COLUMNS = {"b": "C", "a": "D", "pred": "E", "err2": "F", "grad_b": "K", "grad_a": "L",
@@ -177,7 +205,7 @@ TABS: dict[str, Tab] = {
     "adagrad": Tab(ADAGRAD, {"lr": "D2"}, {**COLUMNS, "err2": "L"}),
     "rmsprop": Tab(RMSPROP, {"lr": "D2", "beta1": "J1"}, COLUMNS),
     "adam": Tab(ADAM, LR_BETAS, COLUMNS),
-    "adam_ann": Tab(ADAM, LR_BETAS, COLUMNS, _root_averages),
+    "adam_ann": Tab(SHEET_ORDER_ADAM, LR_BETAS, COLUMNS, _root_averages),
     "adagrad_ann": Tab(ADAGRAD, {"lr": "D2"}, {**COLUMNS, "err2": "L"}, _gradient_sizes),
 }
 
