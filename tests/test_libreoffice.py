@@ -17,7 +17,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from .conftest import reference_path, require
+from .conftest import reference_path
 from engine import Workbook
 from engine.conformance import random_dependents, same_value
 from engine.libreoffice import ERROR_CODES, LibreOffice, LibreOfficeError, excel_error, processes_in_group
@@ -31,18 +31,6 @@ CROSS_ENGINE_ABS = 1e-15
 # bias!V42 = SQRT(SUMXMY2(H2:V16,H26:V40)/COUNT(H2:V16)): Excel's SUMXMY2 skips the pairs with
 # an empty cell, LibreOffice's counts the empty cell as 0.
 NAMED_DIVERGENCES = {"collab_filter.xlsx": {("bias", "V42")}}
-
-
-@pytest.fixture(scope="module")
-def office():
-    """One soffice for the module: start-up costs about a second."""
-    lo = LibreOffice()
-    try:
-        lo.start()
-    except LibreOfficeError as exc:
-        require(False, f"LibreOffice headless cannot start here: {exc}")
-    yield lo
-    lo.close()
 
 
 def _workbook(path: Path, cells: dict[str, object]) -> Path:
