@@ -173,13 +173,13 @@ def _cell_code(cell: Cell, own: str, compiler: _CellCompiler) -> list[str]:
     value = result.src if result.logical else f"{result.src} + 0.0"
     lines += [f"    if {checks}:",
               f"        r = {value}",
-              f"        if r - r == 0:",
+              "        if r - r == 0:",
               f"            {own}.value = r; {own}.dirty = False",
-              f"        else:",
+              "        else:",
               f"            _slow({own})",
-              f"    else:",
+              "    else:",
               f"        _slow({own})",
-              f"except _FAST_PATH_FAILURES:",
+              "except _FAST_PATH_FAILURES:",
               f"    _slow({own})"]
     return lines
 

@@ -205,7 +205,6 @@ def movielens_emb() -> Tab:
     _lookup_tables(tab)
     tab.put("C2", "Embeddings", role="title")
     _long_list(tab, "K")
-    last = LONG_ROWS[-1]
     for first, label, idx_col, match_range, origin in (
             ("M", "user", "L", "$B$4:$B$18", "$B$3"), ("S", "movie", "R", "$B$22:$B$36", "$B$21")):
         source = "I" if label == "user" else "J"
