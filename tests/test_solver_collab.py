@@ -17,7 +17,6 @@ import pytest
 from .conftest import ROOT, reference_path, require
 from engine.cli import main
 from engine.libreoffice import LibreOffice, LibreOfficeError
-from engine.references import Range
 from engine.solver import Settings, read_model, solve_book
 from engine.workbook import Workbook
 
