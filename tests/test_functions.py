@@ -416,3 +416,33 @@ def calls(draw) -> str:
 def test_every_function_returns_an_excel_value(formula: str) -> None:
     value = evaluate(formula, FUZZ_CELLS)
     assert value is None or type(value) in (float, str, bool, ExcelError), (formula, value)
+
+
+# --- COUNTA, COUNTBLANK and the IS functions ------------------------------------------------------------
+# "COUNTA function": cells with any information count, error values and empty text ("") included;
+# empty cells do not. "COUNTBLANK function": empty cells and formulas that return "" count, zeros
+# do not. "IS functions": ISBLANK is TRUE only for an empty cell; ISTEXT, ISNUMBER, ISERROR, ISNA.
+KINDS = {"A1": 1, "A2": "text", "A3": "=1/0", "A4": '=""', "A6": 0, "A7": True, "A8": "=NA()"}
+KIND_ROWS = [
+    row("=COUNTA(A1:A8)", 7.0),
+    row("=COUNTA(A5)", 0.0),
+    row("=COUNTA(1,\"\",FALSE)", 3.0),
+    row("=COUNTBLANK(A1:A8)", 2.0),               # A4's "" and the empty A5
+    row("=ISBLANK(A5)", True),
+    row("=ISBLANK(A4)", False),
+    row("=ISTEXT(A2)", True),
+    row("=ISTEXT(A4)", True),
+    row("=ISTEXT(A1)", False),
+    row("=ISNUMBER(A1)", True),
+    row("=ISNUMBER(A7)", False),                  # a logical is not a number
+    row('=ISNUMBER("1")', False),
+    row("=ISERROR(A3)", True),
+    row("=ISERROR(A8)", True),
+    row("=ISNA(A8)", True),
+    row("=ISNA(A3)", False),
+]
+
+
+@table(KIND_ROWS, KINDS)
+def test_kinds_of_values(formula: str, expected: object, cells: dict) -> None:
+    assert_same(expected, evaluate(formula, cells), formula)
