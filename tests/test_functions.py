@@ -446,3 +446,48 @@ KIND_ROWS = [
 @table(KIND_ROWS, KINDS)
 def test_kinds_of_values(formula: str, expected: object, cells: dict) -> None:
     assert_same(expected, evaluate(formula, cells), formula)
+
+
+# --- IF, IFERROR, AND, OR, NOT ---------------------------------------------------------------------------
+# "IF function" and ECMA-376 Part 1's IF (its examples below): an omitted value_if_false is FALSE,
+# but one left empty after its comma is 0; an empty value_if_true is 0. "IFERROR function": its
+# example A2/B2 with 210/35, 55/0 and ""/23. "AND function", "OR function": text and empty cells
+# in references are ignored, a range without logical values is #VALUE!. "NOT function".
+EMPTY_ARGUMENT_BUG = ("interpreter.py Interpreter.call passes None for an empty lazy argument, as "
+                      "for an absent one, so IF(10<5,\"Yes\",) is FALSE; ECMA-376 and Excel give 0")
+LOGIC_CELLS = {"A1": 210, "B1": 35, "A2": 55, "B2": 0, "B3": 23,
+               "D1": True, "D2": "text", "D4": 1, "E1": "a", "E2": "b", "F1": False, "F2": 0}
+LOGIC = [
+    row('=IF(10>5,"Yes","No")', "Yes"),
+    row('=IF(10>5,"Yes")', "Yes"),
+    row('=IF(10>5,"Yes",)', "Yes"),
+    row('=IF(10<5,"Yes")', False),
+    row('=IF(10<5,"Yes",)', 0.0, bug=EMPTY_ARGUMENT_BUG),
+    row('=IF(10>5,,"No")', 0.0),
+    row("=IF(10>5,,)", 0.0),
+    row('=IF(10>5,"Yes",20)', "Yes"),
+    row('=IF(10<5,"Yes",20)', 20.0),
+    row('=IF("TRUE",1,2)', 1.0),
+    row('=IF("maybe",1,2)', VALUE),
+    row('=IFERROR(A1/B1,"Error in calculation")', 6.0),
+    row('=IFERROR(A2/B2,"Error in calculation")', "Error in calculation"),
+    row('=IFERROR(A3/B3,"Error in calculation")', 0.0),
+    row("=AND(TRUE,TRUE)", True),
+    row("=AND(TRUE,FALSE)", False),
+    row("=AND(2+2=4,2+3=5)", True),
+    row("=AND(D1:D4)", True),                    # the text and the empty cell are ignored
+    row("=AND(D1:D4,F1)", False),
+    row("=AND(E1:E2)", VALUE),                   # no logical value at all
+    row("=AND(1,0)", False),
+    row("=OR(F1:F2)", False),
+    row("=OR(F1:F2,D4)", True),
+    row("=OR(E1:E2)", VALUE),
+    row("=OR(NA(),TRUE)", NA),
+    row("=NOT(FALSE)", True),
+    row("=NOT(1+1=2)", False),
+]
+
+
+@table(LOGIC, LOGIC_CELLS)
+def test_logic(formula: str, expected: object, cells: dict) -> None:
+    assert_same(expected, evaluate(formula, cells), formula)
