@@ -117,3 +117,9 @@ def test_compare_is_transitive(a, b, c) -> None:
 @given(st.text(alphabet="abcdefxyzABCDEFXYZ", max_size=6))
 def test_compare_ignores_case(text: str) -> None:
     assert compare(text, text.upper()) == 0 and compare(text.lower(), text) == 0
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_text_of_a_number_reads_back_as_its_15_digits(x: float) -> None:
+    """What & writes, arithmetic reads back: ="1.5"&"" + 0 is 1.5, to Excel's 15 digits."""
+    assert number_from_text(format_number(x)) == float(f"{x:.15g}") + 0.0
