@@ -192,3 +192,17 @@ def test_help_states_the_defaults_the_solver_uses(capsys):
     assert f"(default {defaults.restarts})" in text
     assert f"(default {defaults.max_seconds:g};" in text
     assert f"(default {defaults.seed})" in text
+
+
+def test_device_cuda_runs_there_or_is_refused_in_one_line(tmp_path, capsys):
+    import torch
+    source = write_workbook(tmp_path / "in.xlsx", {"S": {"A1": 1.0, "C1": "=A1^2"}},
+                            sheet_names=_model_names("S!$C$1", "S!$A$1"))
+    code = main(["solve", str(source), "S", "--device", "cuda", "--multistart", "0", "--json",
+                 "--out", str(tmp_path / "o.xlsx")])
+    captured = capsys.readouterr()
+    if torch.cuda.is_available():
+        assert code == 0 and '"device": "cuda' in captured.out
+        return
+    assert code == 2 and captured.err.count("\n") == 1 and "CUDA is not available" in captured.err
+    assert not (tmp_path / "o.xlsx").exists()
