@@ -208,8 +208,10 @@ class Interpreter:
         for i, arg in enumerate(node.args):
             kind = spec.kind(i)
             if type(arg) is Missing:
-                args.append(None if i >= spec.min_args or kind is Arg.LAZY else
-                            self.coerce(kind, None))
+                if kind is Arg.LAZY:  # IF(c,"x",) is 0, not FALSE: an empty branch is there
+                    args.append(_zero)
+                else:
+                    args.append(None if i >= spec.min_args else self.coerce(kind, None))
                 continue
             if kind is Arg.LAZY:
                 args.append(self.thunk(arg, sheet, row, col, array_mode))
@@ -311,6 +313,10 @@ class Interpreter:
             if target is not None:
                 return Array([[exc.error] * target.width for _ in range(target.height)])
             return exc.error
+
+
+def _zero() -> float:
+    return 0.0
 
 
 def fit_array(grid: Array, target: Range) -> Array:

@@ -90,9 +90,11 @@ class Workbook:
                             self.unsupported.setdefault(n.name, []).append((sheet.name, cell.address))
                         elif len(n.args) < spec.min_args or (
                                 spec.max_args is not None and len(n.args) > spec.max_args):
+                            expected = (f"at least {spec.min_args}" if spec.max_args is None else
+                                        f"{spec.min_args} to {spec.max_args}")
                             raise FormulaError(sheet.name, cell.address,
-                                               f"{n.name} takes {spec.min_args}..{spec.max_args} arguments, "
-                                               f"got {len(n.args)}", file=self.path)
+                                               f"{n.name} takes {expected} arguments, got {len(n.args)}",
+                                               file=self.path)
                 if cell.value is None and cell.array_range is None:
                     cell.dirty = True
 

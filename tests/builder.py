@@ -84,8 +84,6 @@ def assert_same(expected: Scalar, got: Scalar, what: str) -> None:
     assert same(expected, got), f"{what}: Excel gives {expected!r}, the engine {got!r}"
 
 
-def row(*values: object, bug: str | None = None):
-    """One table row, named by its first value (the formula); ``bug`` marks a known engine bug
-    in a file the table's owner does not own (a strict xfail, to be lifted with the fix)."""
-    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-    return pytest.param(*values, marks=marks, id=str(values[0]))
+def row(*values: object):
+    """One table row, named by its first value (the formula)."""
+    return pytest.param(*values, id=str(values[0]))

@@ -453,8 +453,6 @@ def test_kinds_of_values(formula: str, expected: object, cells: dict) -> None:
 # but one left empty after its comma is 0; an empty value_if_true is 0. "IFERROR function": its
 # example A2/B2 with 210/35, 55/0 and ""/23. "AND function", "OR function": text and empty cells
 # in references are ignored, a range without logical values is #VALUE!. "NOT function".
-EMPTY_ARGUMENT_BUG = ("interpreter.py Interpreter.call passes None for an empty lazy argument, as "
-                      "for an absent one, so IF(10<5,\"Yes\",) is FALSE; ECMA-376 and Excel give 0")
 LOGIC_CELLS = {"A1": 210, "B1": 35, "A2": 55, "B2": 0, "B3": 23,
                "D1": True, "D2": "text", "D4": 1, "E1": "a", "E2": "b", "F1": False, "F2": 0}
 LOGIC = [
@@ -462,7 +460,7 @@ LOGIC = [
     row('=IF(10>5,"Yes")', "Yes"),
     row('=IF(10>5,"Yes",)', "Yes"),
     row('=IF(10<5,"Yes")', False),
-    row('=IF(10<5,"Yes",)', 0.0, bug=EMPTY_ARGUMENT_BUG),
+    row('=IF(10<5,"Yes",)', 0.0),
     row('=IF(10>5,,"No")', 0.0),
     row("=IF(10>5,,)", 0.0),
     row('=IF(10>5,"Yes",20)', "Yes"),
