@@ -16,7 +16,7 @@ from ..references import Range
 from ..workbook import Workbook
 from .model import SolverModel, read_model
 from .objective import AGREEMENT, Objective
-from .search import OnStep, Settings, search
+from .search import OnStep, Outcome, Settings, search
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def default_output(path: str, sheet: str) -> str:
 
 
 def solve_book(book: Workbook, sheet: str, settings: Settings, *, device: str | None = None,
-               on_step: OnStep | None = None) -> tuple[Report, SolverModel]:
+               on_step: OnStep | None = None) -> Report:
     """Optimize in memory: ``book`` ends up holding the solution (output left empty)."""
     model = read_model(book, sheet)
     book.calculate()
@@ -55,18 +55,24 @@ def solve_book(book: Workbook, sheet: str, settings: Settings, *, device: str | 
         raise SolverError(f"solver_opt: every run diverged ({model.objective} became NaN or infinite)",
                           file=book.path, sheet=sheet)
     objective.check(outcome.values)
+    after = _write_back(book, model, outcome)
+    return Report(sheet=sheet, objective_before=before, objective_after=after,
+                  steps=outcome.steps, seconds=outcome.seconds, output="",
+                  method=settings.method, runs=outcome.runs, best_run=outcome.best_run,
+                  device=str(objective.device))
+
+
+def _write_back(book: Workbook, model: SolverModel, outcome: Outcome) -> float:
+    """Put the optimum into the changing cells; the formula engine's objective there, which
+    must be torch's."""
     for rng, values in zip(model.changing, outcome.values):
         book.set(str(rng), values.detach().cpu().numpy())
     after = _objective_value(book, model)
     if not abs(after - outcome.objective) <= AGREEMENT * max(abs(after), 1e-300):
         raise SolverError(f"solver_opt: the formula engine computes {after!r} for {model.objective} "
                           f"at torch's optimum, where torch computed {outcome.objective!r}",
-                          file=book.path, sheet=sheet)
-    report = Report(sheet=sheet, objective_before=before, objective_after=after,
-                    steps=outcome.steps, seconds=outcome.seconds, output="",
-                    method=settings.method, runs=outcome.runs, best_run=outcome.best_run,
-                    device=str(objective.device))
-    return report, model
+                          file=book.path, sheet=model.sheet)
+    return after
 
 
 def solve(path: str, sheet: str, settings: Settings, *, out: str | None = None,
@@ -78,7 +84,7 @@ def solve(path: str, sheet: str, settings: Settings, *, out: str | None = None,
         # said before the solve, not after it: the writer refuses too, but only at the end
         raise WorkbookError("refusing to overwrite the input workbook; choose another --out", file=out)
     book = Workbook.load(path)
-    report, _ = solve_book(book, sheet, settings, device=device, on_step=on_step)
+    report = solve_book(book, sheet, settings, device=device, on_step=on_step)
     output = book.save_values(out)
     return dataclasses.replace(report, output=output)
 
