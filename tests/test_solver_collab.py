@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import ROOT, reference_path, require
 from engine.cli import main
-from engine.libreoffice import LibreOffice, LibreOfficeError
+from engine.libreoffice import LibreOffice
 from engine.solver import Settings, read_model, solve_book
 from engine.workbook import Workbook
 
@@ -30,17 +30,6 @@ SAME_ENGINE = 1e-12
 OTHER_SEEDS = range(1, 11)
 RATINGS = "H2:V16"
 PREDICTIONS = {"dotprod": "H25:V39", "bias": "H26:V40"}
-
-
-@pytest.fixture(scope="module")
-def office():
-    lo = LibreOffice()
-    try:
-        lo.start()
-    except LibreOfficeError as exc:
-        require(False, f"LibreOffice headless cannot start here: {exc}")
-    yield lo
-    lo.close()
 
 
 def _handout() -> Path:
