@@ -1,4 +1,4 @@
-"""The three handouts, by name, each in the state its reset macros leave it."""
+"""The three handouts, by name, each in the state its reset macros leave it, and their files."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from typing import Callable
 
 from engine.errors import WorkbookError
 
-from . import collab, entropy, graddesc
+from . import collab, entropy, graddesc, macro_workbook, writer
 from .model import Book
 from .reset import apply_reset
 
@@ -27,3 +27,9 @@ def handout(name: str) -> Book:
     if name != stem and name != book.filename:
         raise WorkbookError(f"unknown workbook (did you mean {book.filename}?)", file=name)
     return book
+
+
+def package(book: Book) -> bytes:
+    """The handout file's bytes, the same for the same definition. The macro-enabled one is
+    written by XlsxWriter, which (unlike openpyxl) creates its Run / Step / Reset buttons."""
+    return macro_workbook.package(book) if book.macro_enabled else writer.package(book)

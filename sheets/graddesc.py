@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import lesson_data as data
 from .grid import absolute, span
-from .model import Book, Chart, MacroState, Series, Tab
+from .model import Book, Chart, Series, Tab
 
 FIRST, LAST = 4, 3 + len(data.X_TRAIN)   # the step rows, 4..32
 STATE_ROW = LAST + 1                     # 33
@@ -143,7 +143,6 @@ def basic() -> Tab:
     tab.charts.append(Chart("line", "rmse after each epoch", "E36",
                             [Series("rmse", absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"))],
                             x_title="epoch", y_title="rmse"))
-    tab.macros = MacroState({"slope": 1, "const": 1}, history=True)
     tab.column_widths.update({c: 10 for c in span("A", "N")})
     tab.freeze = "A4"
     return tab
@@ -161,8 +160,6 @@ def momentum() -> Tab:
            momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), pct_clipped=("M33", None),
            max_clipped=("M34", None))
     _broken_names(tab, "gradtarget", "ms_last")
-    tab.macros = MacroState({"momtarget": 0, "slope": 1, "const": 1, "lr": 0.0001},
-                            [("momlast", "momtarget")], reset_rounds=1)
     return tab
 
 
@@ -176,8 +173,6 @@ def rmsprop() -> Tab:
     _names(tab, gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"J{LAST}", f"K{LAST}"),
            max_clipped=("K34", None))
     _broken_names(tab, "pct_clipped")
-    tab.macros = MacroState({"gradtarget": 10000, "slope": 1, "const": 1},
-                            [("ms_last", "gradtarget")], reset_rounds=2)
     return tab
 
 
@@ -193,16 +188,11 @@ def _adam_steps(tab: Tab) -> None:
            max_clipped=("O34", None))
 
 
-ADAM_RESET = {"gradtarget": 10000, "momtarget": 0, "slope": 1, "const": 1, "lr": 1}
-ADAM_COPIES = [("ms_last", "gradtarget"), ("momlast", "momtarget")]
-
-
 def adam() -> Tab:
     tab = _frame("adam", 1)
     _beta(tab, "J", 0.9)
     _beta(tab, "L", 0.9, label=None)
     _adam_steps(tab)
-    tab.macros = MacroState(dict(ADAM_RESET), list(ADAM_COPIES), reset_rounds=2)
     return tab
 
 
@@ -233,7 +223,6 @@ def adam_ann() -> Tab:
     for col in "KL":
         tab.put(f"{col}{STATE_ROW + 1}", formula=f"=1/{col}3")
     _annealing(tab, f"=SQRT(L{STATE_ROW})+SQRT(M{STATE_ROW})")
-    tab.macros = MacroState(dict(ADAM_RESET), list(ADAM_COPIES), reset_rounds=2, annealing=True)
     return tab
 
 
@@ -259,8 +248,6 @@ def adagrad() -> Tab:
     tab = _frame("adagrad", 1)
     _adagrad_steps(tab)
     _rule(tab, *ADAGRAD_RULE)
-    tab.macros = MacroState({"gradtarget": 0, "slope": 1, "const": 1, "lr": 1},
-                            [("ms_last", "gradtarget")])
     return tab
 
 
@@ -272,8 +259,6 @@ def adagrad_ann() -> Tab:
     _rule(tab, *ADAGRAD_RULE,
           "Annealing as on adam_ann: N33 is this epoch's gradient size (F33 + G33), N3 the best so far;",
           "somesteps divides lr by 4 whenever N33 / N3 (N34) exceeds 2, and keeps the smaller size in N3.")
-    tab.macros = MacroState({"gradtarget": 0, "slope": 1, "const": 1, "lr": 1},
-                            [("ms_last", "gradtarget")], annealing=True)
     return tab
 
 

@@ -18,6 +18,7 @@ import io
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from engine.atomic import write_bytes
 from engine.errors import WorkbookError
@@ -53,6 +54,17 @@ def vba_modules(book: Book) -> list[VbaModule]:
         modules.append(VbaModule(tab.name, code, document="worksheet"))
     modules.append(VbaModule(BUTTON_MODULE.stem, BUTTON_MODULE.read_text(encoding="utf-8")))
     return modules
+
+
+class _ExactWorksheet(Worksheet):
+    """XlsxWriter writes a number cell as "%.16G", which loses the 17th digit some doubles need
+    (the reset state among them); ``repr`` is the shortest text that reads back as the same
+    double, as openpyxl writes through :func:`engine.exact_numbers.exact_numbers`. Formulas'
+    cached values are written with ``str`` already."""
+
+    def _xml_number_element(self, number, attributes=()) -> None:
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
 
 
 class _Formats:
@@ -142,7 +154,7 @@ def _free_column(tab: Tab) -> int:
 
 
 def _write_tab(workbook: xlsxwriter.Workbook, tab: Tab, formats: _Formats, values) -> None:
-    sheet = workbook.add_worksheet(tab.name)
+    sheet = workbook.add_worksheet(tab.name, worksheet_class=_ExactWorksheet)
     sheet.set_vba_name(tab.name)
     _write_cells(sheet, tab, formats, values)
     for name, text in sorted(tab.all_names().items()):

@@ -20,8 +20,9 @@ workbook) and the formula engine (:func:`sheets.engine_book.to_engine`) read the
   cell of the unfrozen pane, e.g. ``"A4"`` freezes rows 1-3), ``charts`` (:class:`Chart`).
 - ``solver``: the Excel Solver model (:class:`SolverModel`); writers store it as the hidden
   ``solver_*`` names Excel itself writes, see :meth:`SolverModel.names`.
-- ``macros``: for the gradient-descent tabs, what the VBA macros reset / onestep / somesteps do,
-  as data (:class:`MacroState`), in terms of the tab's defined names.
+
+A gradient-descent tab's macros are not part of its definition: their VBA text
+(``engine/vba/<tab>.bas``) is, and :mod:`sheets.reset` runs it to put the tab in its reset state.
 """
 from __future__ import annotations
 
@@ -95,25 +96,6 @@ class SolverModel:
 
 
 @dataclass
-class MacroState:
-    """What the tab's reset / onestep / somesteps macros do, by defined name.
-
-    reset: set each of ``reset_values`` (name -> constant), then ``reset_rounds`` times:
-    recalculate and copy the values of each ``copies`` source onto its target; finally, when
-    ``annealing``, copy ``avg_grad2`` onto ``prev_grad2``.
-    onestep: copy each of ``copies``, then lastslope -> slope and lastconst -> const.
-    somesteps: five onesteps; when ``annealing``, after each one divide ``lr`` by 4 if
-    ``gradrat`` > 2, and copy ``avg_grad2`` onto ``prev_grad2`` if it is smaller.
-    ``history``: basic's onestep also appends ``rmse`` below ``rmsestart``; reset clears ``rmses``.
-    """
-    reset_values: dict[str, float]
-    copies: list[tuple[str, str]] = field(default_factory=list)  # (source name, target name)
-    reset_rounds: int = 0
-    annealing: bool = False
-    history: bool = False
-
-
-@dataclass
 class Tab:
     name: str
     cells: dict[str, Cell] = field(default_factory=dict)
@@ -123,7 +105,6 @@ class Tab:
     freeze: str | None = None
     charts: list[Chart] = field(default_factory=list)
     solver: SolverModel | None = None
-    macros: MacroState | None = None
 
     def put(self, address: str, value: Scalar | None = None, *, formula: str | None = None,
             role: Role | None = None, number_format: str | None = None,

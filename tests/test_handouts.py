@@ -13,6 +13,7 @@ import pytest
 
 from engine.conformance import random_dependents, same_value
 from engine.ir import to_a1
+from engine.macros import EngineSheet, Training, optimizer_tabs
 from engine.parser import parse_formula
 from engine.reader import read_cells
 from engine.references import Range, cell_name
@@ -190,6 +191,19 @@ def test_graddesc_starts_from_the_reset_state(sheet):
     book = Workbook.load(WORKBOOKS / "graddesc.xlsm")
     got = {ref: book[f"{sheet}!{ref}"] for ref in RESET[sheet]}
     assert got == RESET[sheet]
+
+
+@pytest.mark.parametrize("sheet", optimizer_tabs())
+def test_graddesc_holds_what_the_tabs_reset_macro_writes(sheet):
+    """Every cell the tab's macros write equals a fresh run of its reset macro in the engine
+    (engine/vba/<tab>.bas, under the calculation modes it sets): pressing Reset on the handout
+    changes nothing."""
+    book = Workbook.load(WORKBOOKS / "graddesc.xlsm")
+    book.recalculate()
+    training = Training(EngineSheet(book, sheet))
+    stored = training.state()
+    training.reset()
+    assert training.state() == stored
 
 
 def test_momentum_state_after_reset_is_the_one_excel_computed():

@@ -11,8 +11,8 @@ import pytest
 
 from engine.cli import main
 from engine.reader import read_cells
-from sheets.books import DEFINITIONS, handout
-from sheets.writer import ZIP_EPOCH, package
+from sheets.books import DEFINITIONS, handout, package
+from sheets.writer import ZIP_EPOCH
 from tests.conftest import ROOT, require
 
 WORKBOOKS = ROOT / "workbooks"
@@ -44,11 +44,18 @@ def test_xlsm_declares_a_macro_enabled_workbook():
     assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
 
 
-def test_numbers_are_written_exactly():
-    """openpyxl's own "%.16g" would write 0.02178929454332668 for this softmax output."""
-    with zipfile.ZipFile(WORKBOOKS / "entropy_example.xlsx") as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    assert "<v>0.021789294543326676</v>" in sheet
+# a number each writer's own "%.16g" would round: openpyxl's 0.02178929454332668 for this
+# softmax output, XlsxWriter's -11.53043458245422 for adam's momentum after reset (J33)
+EXACT = {"entropy_example.xlsx": ("xl/worksheets/sheet1.xml", "0.021789294543326676"),
+         "graddesc.xlsm": ("xl/worksheets/sheet7.xml", "-11.530434582454225")}
+
+
+@pytest.mark.parametrize("file", list(EXACT))
+def test_numbers_are_written_exactly(file):
+    part, number = EXACT[file]
+    with zipfile.ZipFile(WORKBOOKS / file) as z:
+        sheet = z.read(part).decode()
+    assert f"<v>{number}</v>" in sheet
 
 
 def _formula_cells(path) -> int:

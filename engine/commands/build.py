@@ -11,8 +11,7 @@ import os
 import tempfile
 import time
 
-from sheets.books import DEFINITIONS, WORKBOOKS_DIR, handout
-from sheets.writer import package
+from sheets.books import DEFINITIONS, WORKBOOKS_DIR, handout, package
 
 from ..atomic import write_bytes
 from ..errors import WorkbookError
