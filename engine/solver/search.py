@@ -98,10 +98,20 @@ class _Run:
         with torch.no_grad():
             return float(self.objective(self.params))
 
-    def step(self) -> None:
+    def step(self, seen: Callable[[float], None]) -> None:
+        """One optimizer step. ``seen`` gets the objective at the point the step starts from:
+        the optimizer's first evaluation is there, so no separate one is needed, and the
+        parameters still hold that point when ``seen`` runs."""
+        first = True
+
         def closure() -> torch.Tensor:
+            nonlocal first
             self.opt.zero_grad()
-            loss = self.loss_of(self.objective(self.params))
+            value = self.objective(self.params)
+            if first:
+                first = False
+                seen(float(value.detach()))
+            loss = self.loss_of(value)
             loss.backward()
             return loss
         self.opt.step(closure)
@@ -148,28 +158,47 @@ class _Result:
 
 def _local_search(run: _Run, index: int, runs: int, steps: int, deadline: float,
                   on_step: OnStep | None) -> _Result:
-    """Steps from one start until converged, out of steps or time, or diverged."""
-    value = run.value()
-    losses = [run.loss_of(value)]
-    while math.isfinite(value) and not _finished(losses, run.settings, deadline):
-        run.step()
+    """Steps from one start until converged, out of steps or time, or diverged.
+
+    The objective at each point is learnt when the next step starts there, so the decision to
+    stop lags one step behind; the point the last step reached is evaluated at the end.
+    """
+    losses: list[float] = []
+    value = math.nan
+
+    def seen(point_value: float) -> None:
+        nonlocal value
+        value = point_value
+        losses.append(run.loss_of(point_value))
+        if len(losses) > 1:  # the start itself is not a step
+            _report(on_step, Step(index, runs, steps + len(losses) - 1, point_value), run.params)
+
+    taken = 0
+    while True:
+        run.step(seen)
+        taken += 1
+        if not math.isfinite(value) or _finished(losses, taken, run.settings, deadline):
+            break
+    if math.isfinite(value):
         value = run.value()
-        steps += 1
-        losses.append(run.loss_of(value))
-        if on_step is not None and math.isfinite(value):
-            on_step(Step(index, runs, steps, value), run.params)
-    loss = losses[-1] if math.isfinite(value) else math.inf
-    return _Result(index, loss, value, [p.detach().clone() for p in run.params], steps)
+        _report(on_step, Step(index, runs, steps + taken, value), run.params)
+    loss = run.loss_of(value) if math.isfinite(value) else math.inf
+    return _Result(index, loss, value, [p.detach().clone() for p in run.params], steps + taken)
 
 
-def _finished(losses: list[float], settings: Settings, deadline: float) -> bool:
-    taken = len(losses) - 1
+def _report(on_step: OnStep | None, step: Step, params: list[torch.Tensor]) -> None:
+    if on_step is not None and math.isfinite(step.objective):
+        on_step(step, params)
+
+
+def _finished(losses: list[float], taken: int, settings: Settings, deadline: float) -> bool:
+    """``losses``: at the points known so far; ``taken``: the steps this run has taken."""
     if taken >= (settings.max_steps or RUN_STEPS[settings.method]):
         return True
     if time.perf_counter() >= deadline:
         return True
     window = WINDOW[settings.method]
-    if taken < window:
+    if len(losses) <= window:
         return False
     old, new = losses[-1 - window], losses[-1]
     return old - new <= TOLERANCE[settings.method] * max(abs(old), 1e-300)
