@@ -10,7 +10,9 @@ from contextlib import contextmanager
 import pytest
 
 from engine.cli import main
+from engine.conformance import random_dependents
 from engine.reader import read_cells
+from engine.workbook import Workbook
 from sheets.books import DEFINITIONS, handout, package
 from sheets.writer import ZIP_EPOCH
 from tests.conftest import ROOT, require
@@ -61,6 +63,28 @@ def test_numbers_are_written_exactly(file):
 def _formula_cells(path) -> int:
     sheets, _, _ = read_cells(str(path))
     return sum(1 for s in sheets for c in s.cells.values() if c.formula)
+
+
+def test_the_macro_enabled_handout_caches_the_engines_values():
+    """XlsxWriter stores every formula's value, which readers that do not recalculate show
+    (openpyxl's data_only, pandas): each must be what the engine computes from the file, every
+    digit. RANDBETWEEN's draws and what depends on them differ from one calculation to the next."""
+    path = WORKBOOKS / "graddesc.xlsm"
+    sheets, _, _ = read_cells(str(path))
+    book = Workbook.load(path)
+    book.calculate()
+    volatile = {(c.sheet, c.row, c.col) for c in random_dependents(book)}
+    wrong, compared = [], 0
+    for sheet in sheets:
+        for (row, col), cell in sheet.cells.items():
+            if cell.formula is None or (sheet.name, row, col) in volatile:
+                continue
+            compared += 1
+            if cell.cached != book.value(sheet.name, row, col):
+                wrong.append(f"{sheet.name}!{cell.address}: cached {cell.cached!r}, "
+                             f"engine {book.value(sheet.name, row, col)!r}")
+    assert wrong == []
+    assert compared == _formula_cells(path) - len(volatile)
 
 
 def test_build_writes_every_handout_and_reports(tmp_path, capsys):
