@@ -39,6 +39,19 @@ def test_reference_models_are_read_as_excel_stored_them():
     assert bias.size == 90 + 90
 
 
+def test_a_union_of_areas_on_a_quoted_sheet_name_with_a_comma(tmp_path):
+    title = "it's, quoted"
+    quoted = "'it''s, quoted'"
+    names = {"solver_opt": f"{quoted}!$C$1", "solver_adj": f"{quoted}!$A$1:$A$2,{quoted}!$B$1",
+             "solver_typ": "2"}
+    source = write_workbook(tmp_path / "quoted.xlsx", {title: {"A1": 1.0, "A2": 2.0, "B1": 3.0,
+                                                               "C1": "=A1*A2+B1^2"}},
+                            sheet_names={(title, k): v for k, v in names.items()})
+    model = read_model(Workbook.load(source), title)
+    assert model.objective == Range(title, 1, 3, 1, 3)
+    assert model.changing == (Range(title, 1, 1, 2, 1), Range(title, 1, 2, 1, 2))
+
+
 # -- bad input: (id, workbook maker, sheet, words the one-line message must contain) -----------
 def _reference(tmp_path: Path) -> Path:
     return reference_path("collab_filter.xlsx")
