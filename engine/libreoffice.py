@@ -36,7 +36,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 from .atomic import atomic_path
 from .errors import CellgradError
-from .reader import _package_bytes as package_bytes  # the package the engine reads, pivots left out
+from .reader import package_without_pivot_tables as package_bytes  # what the engine reads
 from .values import ExcelError, Scalar
 
 UNO_PYTHON = "/usr/bin/python3"

@@ -73,7 +73,7 @@ def _declares_dtd(body: bytes) -> bool:
     return any(mark in body for mark in _DTD_MARKS)
 
 
-def _package_bytes(path: str) -> bytes:
+def package_without_pivot_tables(path: str) -> bytes:
     """The file's bytes as a clean package for openpyxl, or a WorkbookError saying why not."""
     if not os.path.exists(path):
         raise WorkbookError("no such file", file=path)
@@ -173,7 +173,7 @@ def _cached(values_ws: Any, row: int, col: int) -> Scalar:
 
 def read_cells(path: str) -> tuple[list[Sheet], dict[str, DefinedName], list[str]]:
     """Sheets with their cells and sheet-scoped names, workbook-scoped names, sheet order."""
-    data = _package_bytes(path)
+    data = package_without_pivot_tables(path)
     formulas = _load(data, path, data_only=False)
     cached = _load(data, path, data_only=True)
     sheets: list[Sheet] = []

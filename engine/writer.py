@@ -16,7 +16,7 @@ import openpyxl
 from .atomic import atomic_path
 from .errors import WorkbookError
 from .exact_numbers import exact_numbers
-from .reader import _package_bytes
+from .reader import package_without_pivot_tables
 from .values import ExcelError
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def save_values(book: "Workbook", out: str) -> str:
         raise WorkbookError("refusing to overwrite the source workbook; choose another output path",
                             file=out)
     keep_vba = book.path.lower().endswith(".xlsm")
-    data = _package_bytes(book.path)
+    data = package_without_pivot_tables(book.path)
     target = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True)
     for sheet, row, col, value in changed_inputs(book):
         target[sheet].cell(row=row, column=col).value = \
