@@ -56,6 +56,7 @@ class Calculation:
         self.pending: set[Cell] = set()    # inputs changed since the last recalculation
         self.stale = any(c.dirty for c in self.graph.order)  # dirty units outside any plan
         self._plans: dict[tuple[frozenset[Cell], str | None], Plan] = {}
+        self._full_plan: Plan | None = None
         self._current: list[Cell] = []
         self.evaluations = 0
 
@@ -286,11 +287,10 @@ class Calculation:
 
     def calculate_all(self) -> int:
         """Excel's full recalculation (Ctrl+Alt+F9): every formula, whatever changed."""
-        key = (frozenset(("ALL",)), None)  # type: ignore[arg-type]
-        plan = self._plans.get(key)  # type: ignore[arg-type]
+        plan = self._full_plan
         if plan is None or plan.version != self.graph.version:
-            plan = Plan(self.units, [], compile_plan(self, self.units), self.graph.version)
-            self._plans[key] = plan  # type: ignore[index]
+            plan = self._full_plan = Plan(self.units, [], compile_plan(self, self.units),
+                                          self.graph.version)
         for unit in self.units:
             self._mark(unit)
         plan.function()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from .ir import to_a1
 from .model import Cell
 from .values import ExcelError, Scalar
 from .workbook import Workbook
@@ -105,5 +104,3 @@ def check(book: Workbook) -> Report:
     report.unsupported = {f: [f"{s}!{a}" for s, a in cells] for f, cells in book.unsupported.items()}
     return report
 
-
-__all__ = ["check", "same_value", "Report", "Mismatch", "to_a1"]
