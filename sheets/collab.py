@@ -119,27 +119,28 @@ def _index_column(tab: Tab, first_row: int, count: int) -> None:
 
 
 def _lookup_tables(tab: Tab) -> None:
-    """Users and movies with their weights: users from dotprod by formula, movies pasted."""
-    tab.put("A1", "Trained on the dotprod tab (run Solver there): these weights are dotprod's.",
+    """Users and movies with their weights, all formulas reading dotprod: users as dotprod holds
+    them (B25:F39), movies transposed (movie m, factor k is dotprod's column H+m, row 19+k), so
+    a Solver run on dotprod drives this tab too. The reference pastes the movie weights instead
+    (the same numbers, dotprod's H19:V23 at its saved state), which goes stale after a solve."""
+    tab.put("A1", "All weights (users and movies) are formulas reading dotprod: run Solver there.",
             role="note")
     tab.put("B2", "Users", role="title")
     tab.put("A3", "idx", role="header")
     tab.put("B3", "Row Labels", role="header")
     _index_column(tab, 4, N)
-    sources = span("B", "F")
     for i, user in enumerate(data.USERS):
         tab.put(at("B", 4 + i), user, role="header", number_format="0")
-        for k, col in enumerate(span("C", "G")):
-            tab.put(f"{col}{4 + i}", formula=f"=dotprod!{sources[k]}{25 + i}", role="parameter")
+        for k in range(FACTORS):
+            tab.put(at("C", 4 + i, k), formula=f"=dotprod!{at('B', 25 + i, k)}", role="parameter")
     tab.put("B20", "Movies", role="title")
     tab.put("A21", "idx", role="header")
     tab.put("B21", "Row Labels", role="header")
     _index_column(tab, 22, N)
-    movie_weights = uniform("dotprod movies", FACTORS, N)  # dotprod's, transposed, as pasted
     for j, movie in enumerate(data.MOVIES):
         tab.put(at("B", 22 + j), movie, role="header", number_format="0")
         for k in range(FACTORS):
-            tab.put(at("C", 22 + j, k), movie_weights[k][j], role="parameter")
+            tab.put(at("C", 22 + j, k), formula=f"=dotprod!{at('H', 19 + k, j)}", role="parameter")
 
 
 def _long_list(tab: Tab, rating_col: str) -> None:

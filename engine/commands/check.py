@@ -95,7 +95,7 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     """Train the optimizer tabs (macros in the exact engine, models in torch), then compare."""
     from ..macros import EngineSheet, Training, optimizer_tabs
     from ..torch_backend import TorchWorkbook
-    from ..torch_models import INPUTS, has_model
+    from ..torch_models import has_model, inputs as tab_inputs
     from ..torch_models.graddesc import TABS as OPTIMIZER_TABS
     from ..workbook import Workbook
 
@@ -108,7 +108,7 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     for sheet, n in trained.items():
         if n:
             Training(EngineSheet(book, sheet)).run(n)
-    inputs = list(dict.fromkeys(ref for s in tabs for ref in INPUTS[s]))
+    inputs = list(dict.fromkeys(ref for s in tabs for ref in tab_inputs(book, s)))
     values = TorchWorkbook(book, inputs, device).evaluate().computed_cells()
     reports = []
     for sheet in book.sheets:

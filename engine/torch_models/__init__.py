@@ -12,6 +12,7 @@ from typing import Callable
 
 import torch
 
+from ..references import Range
 from ..workbook import Workbook
 from . import collab, entropy, graddesc
 from .predictions import Predictions
@@ -33,15 +34,36 @@ MODELS: dict[str, TabModel] = {
 INPUTS: dict[str, tuple[str, ...]] = {
     "dotprod": ("dotprod!B25:F39", "dotprod!H19:V23"),
     "bias": ("bias!A26:F40", "bias!H19:V24"),
-    # their user factors are =dotprod!B25..., their movie factors a copy of dotprod's, by column
-    "movielens_1hot": ("dotprod!B25:F39", "movielens_1hot!C22:G36"),
-    "movielens_emb": ("dotprod!B25:F39", "movielens_emb!C22:G36"),
+    # all their factors are formulas reading dotprod's (users =dotprod!B25..., movies transposed)
+    "movielens_1hot": ("dotprod!B25:F39", "dotprod!H19:V23"),
+    "movielens_emb": ("dotprod!B25:F39", "dotprod!H19:V23"),
     "word_emb": ("word_emb!C4:G17",),
     "softmax": ("softmax!B3:B7", "softmax!G3:G7"),
     "entropy": ("entropy!C2:C6",),
     "log_entropy": ("log_entropy!D2:D6",),
     **{tab: (f"{tab}!C1:C2",) for tab in graddesc.TABS},        # b and a where training starts
 }
+
+# Where fast.ai's reference workbook pastes a copy of an input instead of reading it by formula:
+# its movielens tabs hold dotprod's movie factors as numbers, so their formulas read the copy.
+PASTED_COPIES: dict[tuple[str, str], str] = {
+    (tab, "dotprod!H19:V23"): f"{tab}!C22:G36" for tab in ("movielens_1hot", "movielens_emb")}
+
+
+def inputs(book: Workbook, sheet: str) -> tuple[str, ...]:
+    """INPUTS[sheet] as ``book`` lays them out: where the book holds a pasted copy of an input
+    (numbers, not formulas), the copy, which is what the tab's formulas depend on."""
+    out = []
+    for ref in INPUTS[sheet]:
+        copy = PASTED_COPIES.get((sheet, ref))
+        out.append(copy if copy is not None and _holds_numbers(book, copy) else ref)
+    return tuple(out)
+
+
+def _holds_numbers(book: Workbook, ref: str) -> bool:
+    area = Range.parse(ref)
+    return all(cell is not None and cell.node is None and cell.master is None and type(cell.value) is float
+               for cell in (book.cell(area.sheet, r, c) for r, c in area.cells()))
 
 
 def has_model(sheet: str) -> bool:
@@ -58,4 +80,4 @@ def predict(book: Workbook, sheet: str, device: torch.device, epochs: int = 0) -
     return MODELS[sheet](book, sheet, device)
 
 
-__all__ = ["MODELS", "INPUTS", "Predictions", "has_model", "predict"]
+__all__ = ["MODELS", "INPUTS", "Predictions", "has_model", "inputs", "predict"]
