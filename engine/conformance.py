@@ -16,8 +16,6 @@ def same_value(expected: Scalar, got: Scalar, rel: float = REL_TOL, abs_: float 
     """Numbers within tolerance; text, booleans, errors and blanks exactly."""
     if type(expected) is float and type(got) is float:
         return abs(expected - got) <= max(rel * abs(expected), abs_)
-    if expected is None and got == "" or got is None and expected == "":
-        return True
     return type(expected) is type(got) and expected == got
 
 

@@ -49,7 +49,7 @@ def test_a_wrong_cached_value_is_reported() -> None:
 
 @pytest.mark.parametrize("expected, got, same", [
     (1.0, 1.0 + 1e-13, True), (1.0, 1.0 + 2e-12, False), (0.0, 1e-16, True), (0.0, 1e-14, False),
-    ("a", "a", True), ("a", "A", False), (True, 1.0, False), (None, "", True),
+    ("a", "a", True), ("a", "A", False), (True, 1.0, False), (None, "", False), (None, None, True),
 ])
 def test_tolerance_rule(expected, got, same) -> None:
     assert same_value(expected, got) is same

@@ -187,7 +187,9 @@ def test_run_under_manual_and_step_under_automatic_calculation_differ():
     by test_macros_libreoffice)."""
     run = tab_training("adam").run(1)[0]
     step = tab_training("adam").step(1)[0]
-    assert run.a != step.a and run.b != step.b
+    # the issue quotes them to 5 decimals, as measured in LibreOffice
+    assert (round(run.a, 5), round(step.a, 5)) == (2.05391, 2.01928)
+    assert run.b != step.b
 
 
 def test_n_epochs_of_run_are_n_over_5_presses_of_run():
@@ -196,7 +198,7 @@ def test_n_epochs_of_run_are_n_over_5_presses_of_run():
     pressed.runner.call("somesteps")
     pressed.runner.call("somesteps")
     assert ten[-1].state == pressed.state()
-    assert ten[-1].lr != ten[0].lr or ten[-1].lr == 1.0  # the lr rule ran inside the loop
+    assert len({e.lr for e in ten}) > 1  # the lr rule ran inside the loop, not once per press
 
 
 def test_basic_appends_one_rmse_per_epoch_under_rmsestart():

@@ -50,8 +50,8 @@ def _differences(engine: list[Epoch], office: list[Epoch]) -> list[str]:
         pairs = {"a": (e.a, o.a), "b": (e.b, o.b), "loss": (e.loss, o.loss), "lr": (e.lr, o.lr)}
         assert e.state.keys() == o.state.keys()
         for name in e.state:
-            for i, (row_e, row_o) in enumerate(zip(e.state[name], o.state[name])):
-                for j, (x, y) in enumerate(zip(row_e, row_o)):
+            for i, (row_e, row_o) in enumerate(zip(e.state[name], o.state[name], strict=True)):
+                for j, (x, y) in enumerate(zip(row_e, row_o, strict=True)):
                     pairs[f"{name}[{i}][{j}]"] = (x, y)
         out += [f"epoch {e.epoch} {what}: engine {x!r}, LibreOffice {y!r}"
                 for what, (x, y) in pairs.items() if not _same(x, y)]

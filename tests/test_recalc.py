@@ -38,7 +38,8 @@ def test_fast_paths_equal_the_interpreter(name: str) -> None:
             got = [[book.sheets[cell.sheet].cells[(r, c)].value
                     for c in range(cell.array_range.c1, cell.array_range.c2 + 1)]
                    for r in range(cell.array_range.r1, cell.array_range.r2 + 1)]
-            assert all(close(a, b) for ra, rb in zip(expected.rows, got) for a, b in zip(ra, rb))
+            assert all(close(a, b) for ra, rb in zip(expected.rows, got, strict=True)
+                       for a, b in zip(ra, rb, strict=True))
         else:
             assert close(expected, cell.value), (cell, expected, cell.value)
 

@@ -63,7 +63,7 @@ def test_numpy_block_equals_the_interpreter_and_torch_equals_both(formula: str, 
         numpy_values = None
     assert (numpy_values is not None) == handled
     if numpy_values is not None:
-        for got, expected in zip(numpy_values, interpreted):
+        for got, expected in zip(numpy_values, interpreted, strict=True):
             assert type(got) is type(expected)
             if type(expected) is float:
                 assert largest_difference([got, expected])[1] <= EXCEL_ORDER
