@@ -73,10 +73,14 @@ def test_libreoffice_agrees_with_the_engine(office, name):
     assert wrong == []
 
 
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_every_picture_is_committed():
     for workbook, tab in PICTURES:
         png = DOCS / picture_name(workbook, tab)
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{png} missing: run python -m sheets.pictures"
+        assert f"(docs/{png.name})" in README, f"README.md does not show {png.name}"
 
 
 def test_pictures_command_renders_a_png(soffice, tmp_path):

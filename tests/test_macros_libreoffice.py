@@ -8,6 +8,8 @@ and every cell the macros write must agree within 1e-9 relative.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,17 @@ def test_why_the_libreoffice_adapter_calculates_after_automatic_writes(office):
         assert doc.get("adam", "L32:M32") != before
     finally:
         doc.close()
+
+
+def test_the_epoch_benchmark_runs_engine_and_libreoffice_side_by_side(soffice):
+    """The README's epoch figures come from this command: it must keep working (no timing asserted)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.epochs", "--epochs", "5", "--lo-epochs", "2"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].split() == ["engine", "LibreOffice", "LO", "/", "engine"]
+    for label in ("macro statements only", "cellgrad run epoch"):
+        row = next(line for line in lines if line.startswith(label))
+        engine_ms, office_ms = (float(x) for x in row[len(label):].split()[:2])
+        assert engine_ms > 0 and office_ms > 0
