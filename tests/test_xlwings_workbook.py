@@ -141,11 +141,6 @@ def test_code_names_match_the_document_modules(xlsm, vba):
     assert len(documents) == len(_sheet_parts(xlsm)) + 1
 
 
-def test_the_file_is_the_same_for_the_same_definition(book):
-    from sheets.macro_workbook import package
-    assert package(book) == package(book)
-
-
 @pytest.mark.parametrize("tab", ["basic", "adagrad", "adam_ann", "adagrad_ann"])
 def test_the_engine_runs_the_xlsm_as_it_runs_the_openpyxl_handout(book, xlsm, tmp_path, tab):
     from sheets.writer import package
