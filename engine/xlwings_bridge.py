@@ -11,16 +11,19 @@ automatic calculation recalculates after each write), so the adapter only transl
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from .errors import CellgradError, DefinedNameError
 from .macros import Training
-from .macros.adapter import A1_TEXT, Grid
+from .macros.adapter import Grid
 from .model import DefinedName
 from .references import Range
 from .values import ExcelError, Scalar
 
 RUN_EPOCHS = 5  # somesteps: For i = 1 To 5
+# Range("C1:D2") is A1 text; anything else ("lr") is one of the workbook's defined names
+A1_TEXT = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$")
 _ERRORS = {e.value: e for e in ExcelError}
 
 

@@ -231,7 +231,7 @@ def test_an_unknown_macro():
 
 @pytest.mark.parametrize("tab, module, missing", [
     ("momentum", "rmsprop", "'gradtarget': defined name 'gradtarget' refers to 'momentum!#REF!'"),
-    ("basic", "adam", "the defined name 'lr': no defined name 'lr'"),
+    ("basic", "adam", "the defined name 'lr': no cell, range or defined name 'lr'"),
 ])
 def test_a_workbook_without_the_names_the_macros_need(tab, module, missing):
     with pytest.raises(MacroError) as info:

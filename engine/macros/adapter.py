@@ -11,16 +11,13 @@ live in Excel (xlwings). Each adapter must keep Excel's calculation semantics:
 """
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
-from ..errors import DefinedNameError
 from ..references import Range
 from ..values import Scalar
 from ..workbook import Workbook
 
 Grid = list[list[Scalar]]
-A1_TEXT = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$")
 
 
 class SheetAdapter(Protocol):
@@ -59,36 +56,17 @@ class EngineSheet:
         self._names: dict[str, Range] = {}  # defined names do not change while macros run
 
     def resolve(self, name: str) -> Range:
-        # Range("C1") or Range("C1:D2") is A1 text; anything else must be a defined name. Excel
-        # reads Range("lr") as the name lr, never as column LR, which Workbook.resolve would.
-        if A1_TEXT.match(name):
-            return self.book.resolve(name, self.sheet)
+        # Workbook.resolve reads Range("lr") as the name lr, as Excel does; names do not change
+        # while macros run, so each is resolved once
         key = name.upper()
         if key not in self._names:
-            self._names[key] = self._defined(name, key)
+            self._names[key] = self.book.resolve(name, self.sheet)
         return self._names[key]
 
-    def _defined(self, name: str, key: str) -> Range:
-        definition = self.book.sheets[self.sheet].names.get(key) or self.book.names.get(key)
-        if definition is None:
-            raise DefinedNameError(f"no defined name {name!r}", file=self.book.path, sheet=self.sheet)
-        area = definition.range()
-        if area is None:
-            raise DefinedNameError(f"defined name {name!r} refers to {definition.text!r}, not to a "
-                                   "range", file=self.book.path, sheet=self.sheet)
-        return area
-
     def read(self, area: Range) -> Grid:
-        # Cell.value, not Workbook.values(): the latter computes stale cells on the way, which
-        # Excel does not do under manual calculation; the macros rely on reading stale values.
-        rows = []
-        for r in range(area.r1, area.r2 + 1):
-            row = []
-            for c in range(area.c1, area.c2 + 1):
-                cell = self.book.cell(area.sheet, r, c)
-                row.append(None if cell is None else cell.value)
-            rows.append(row)
-        return rows
+        # the engine's reads never compute a stale cell: under manual calculation the macros copy
+        # stale values, as in Excel
+        return self.book.calc.read(area)
 
     def read_many(self, areas: list[Range]) -> list[Grid]:
         return [self.read(area) for area in areas]
