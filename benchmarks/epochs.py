@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from engine.libreoffice import LibreOffice
-from engine.macros import EngineSheet, EpochLoop, SheetAdapter, Training
-from engine.macros.adapter import Grid
-from engine.macros.libreoffice_sheet import LibreOfficeSheet
-from engine.references import Range
-from engine.workbook import Workbook
+from cellgrad.core.references import Range
+from cellgrad.hosts.libreoffice import LibreOffice
+from cellgrad.hosts.libreoffice_sheet import LibreOfficeSheet
+from cellgrad.macros import EngineSheet, EpochLoop, SheetAdapter, Training
+from cellgrad.macros.adapter import Grid
+from cellgrad.workbook import Workbook
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "fastai-course-v3" / "graddesc.xlsm"
 TAB = "adam"

@@ -10,7 +10,7 @@ The problem is synthetic, the size of MovieLens 100k: 943 users, 1,682 movies, 1
 model is the lecture's ``collab_learner(n_factors=40, y_range=[0, 5.5])``: a dot product of
 user and movie factors plus a user and a movie bias, through ``sigmoid * 5.5``.
 
-Ours is computed the way the bias tab computes it and trained by :func:`engine.solver.search.search`
+Ours is computed the way the bias tab computes it and trained by :func:`cellgrad.ml.solver.search.search`
 (the path ``cellgrad solve --method adam`` takes): the whole 943 x 1,682 crosstab of predictions as
 one matrix product (the tab's ``MMULT``), plus the bias row and column, and
 ``SQRT(SUMXMY2(ratings, predictions)/COUNT(ratings))`` over the ratings that exist. The peer is
@@ -32,10 +32,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 import torch
-
-from engine.solver.search import ADAM_LR, Settings, search
-from engine.torch_backend import pick_device
-from engine.torch_models.collab import EmbeddingDotBias, rmse
+from cellgrad.ml.solver.search import ADAM_LR, Settings, search
+from cellgrad.ml.torch_backend import pick_device
+from cellgrad.ml.torch_models.collab import EmbeddingDotBias, rmse
 
 USERS, MOVIES, RATINGS, FACTORS = 943, 1682, 100_000, 40
 Y_RANGE = (0.0, 5.5)

@@ -8,7 +8,7 @@ N after one warm-up, timed inside the UNO worker so the pipe is not counted) on 
 package (pivot tables left out, as the engine reads it), with Calc's multi-threaded
 formula-group calculation on (its default) and off, the ratios, and the engine's memory:
 the peak RSS of a fresh process that imports the engine, loads the workbook and recalculates it,
-beside that process's RSS right after ``import engine`` (both from /proc/self/status). Then the cost of one round trip to
+beside that process's RSS right after ``import cellgrad`` (both from /proc/self/status). Then the cost of one round trip to
 LibreOffice, for code that drives it cell by cell.
 """
 from __future__ import annotations
@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Callable
 
 import openpyxl
-
-from engine import Workbook
-from engine.errors import CellgradError
-from engine.libreoffice import Document, LibreOffice
+from cellgrad import Workbook
+from cellgrad.core.errors import CellgradError
+from cellgrad.hosts.libreoffice import Document, LibreOffice
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "fastai-course-v3"
@@ -44,9 +43,9 @@ def status_mb(field):
     with open("/proc/self/status") as fh:
         return next(int(line.split()[1]) for line in fh if line.startswith(field + ":")) / 1024
 
-import engine
+import cellgrad
 after_import = status_mb("VmRSS")
-book = engine.Workbook.load(sys.argv[1])
+book = cellgrad.Workbook.load(sys.argv[1])
 book.calculate()
 print(after_import, status_mb("VmHWM"))
 """
@@ -64,7 +63,7 @@ def median_seconds(run: Callable[[], object], repeat: int) -> float:
 
 
 def engine_memory_mb(path: Path) -> tuple[float, float]:
-    """(RSS after ``import engine``, peak RSS after load and recalculation) of a fresh process."""
+    """(RSS after ``import cellgrad``, peak RSS after load and recalculation) of a fresh process."""
     done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path)], capture_output=True,
                           text=True, cwd=ROOT, check=False)
     if done.returncode != 0:

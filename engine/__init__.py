@@ -1,7 +1,7 @@
 """cellgrad's formula engine: computes the lesson-5 workbooks cell for cell, as Excel does."""
-from .errors import (CellgradError, CircularReferenceError, FormulaError, UnsupportedFunctionError,
-                     WorkbookError)
-from .values import Array, ExcelError
+from .core.errors import (CellgradError, CircularReferenceError, FormulaError,
+                          UnsupportedFunctionError, WorkbookError)
+from .core.values import Array, ExcelError
 from .workbook import Workbook, load
 
 __all__ = ["Workbook", "load", "ExcelError", "Array", "CellgradError", "WorkbookError",

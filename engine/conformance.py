@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from .model import Cell
-from .values import ExcelError, Scalar
+from .core.cells import Cell
+from .core.values import ExcelError, Scalar
 from .workbook import Workbook
 
 REL_TOL = 1e-12   # numbers: relative to Excel's value ...
@@ -62,7 +62,7 @@ def _formula_text(cell: Cell) -> str:
 def random_dependents(book: Workbook) -> set[Cell]:
     """Cells that call RAND/RANDBETWEEN or depend on one: Excel's draws cannot be reproduced."""
     out: set[Cell] = set()
-    stack = list(book.calc.random_cells)
+    stack = list(book.random_cells)
     while stack:
         cell = stack.pop()
         if cell in out:
@@ -72,7 +72,7 @@ def random_dependents(book: Workbook) -> set[Cell]:
         for r, c in targets:
             if (r, c) != (cell.row, cell.col):
                 out.add(book.sheets[cell.sheet].cells[(r, c)])
-            stack.extend(book.calc.graph.readers(cell.sheet, r, c))
+            stack.extend(book.dependents(cell.sheet, r, c))
     return out
 
 

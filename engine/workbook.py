@@ -14,17 +14,17 @@ from typing import Callable, Iterator, TypeVar
 
 import numpy as np
 
-from .calculation import Calculation
-from .errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
-                     WorkbookError)
+from .calc.blocks import Block
+from .calc.calculation import Calculation
+from .core.cells import Cell, DefinedName, Sheet
+from .core.errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
+                          WorkbookError)
+from .core.ir import Call, Const, Node
+from .core.parser import ParseError, parse_formula
+from .core.references import Range, parse_cell, split_sheet
+from .core.values import ExcelError, Scalar
+from .files.reader import read_cells
 from .functions import REGISTRY
-from .ir import Call, Const, Node
-from .model import Cell, DefinedName, Sheet
-from .parser import ParseError, parse_formula
-from .reader import read_cells
-from .references import Range, parse_cell, split_sheet
-from .values import ExcelError, Scalar
-
 
 F = TypeVar("F", bound=Callable)
 
@@ -187,6 +187,31 @@ class Workbook:
     def values(self, ref: str, sheet: str | None = None) -> list[list[Scalar]]:
         return self.calc.read(self.resolve(ref, sheet))
 
+    @_names_file
+    def current(self, sheet: str, row: int, col: int) -> Scalar:
+        """The cell's value, computing it first if it is stale: what a formula reading it sees
+        (``value`` shows what Excel's grid shows, stale in manual mode)."""
+        return self.calc.value(sheet, row, col)
+
+    @_names_file
+    def read(self, area: Range) -> list[list[Scalar]]:
+        """A range's values as the grid shows them (brought up to date in automatic mode)."""
+        return self.calc.read(area)
+
+    def dependents(self, sheet: str, row: int, col: int) -> Iterator[Cell]:
+        """The formula cells that read this cell directly (from the dependency graph)."""
+        return iter(self.calc.graph.readers(sheet, row, col))
+
+    @property
+    def random_cells(self) -> list[Cell]:
+        """Cells whose formulas call RAND, RANDBETWEEN or another random draw."""
+        return self.calc.random_cells
+
+    def units(self) -> list[Cell | Block]:
+        """What one full recalculation computes, in order: blocks of cells sharing one formula,
+        and single cells (the torch backend replays the same order on tensors)."""
+        return self.calc.units
+
     def array(self, ref: str, sheet: str | None = None) -> np.ndarray:
         """A range as a float array; cells that hold no number are NaN."""
         rows = self.values(ref, sheet)
@@ -249,8 +274,16 @@ class Workbook:
 
     def save_values(self, out: str | os.PathLike) -> str:
         """Write a copy of the source workbook whose cells carry the engine's current values."""
-        from .writer import save_values
-        return save_values(self, os.fspath(out))
+        from .files.writer import save_values
+        if self.path is None:
+            raise WorkbookError("this workbook was not loaded from a file; nothing to copy")
+        return save_values(self.path, self.changed_inputs(), os.fspath(out))
+
+    def changed_inputs(self) -> list[tuple[str, int, int, Scalar]]:
+        """Constant cells whose value differs from the file's: (sheet, row, col, value)."""
+        return [(c.sheet, c.row, c.col, c.value) for c in self.cells()
+                if c.node is None and c.master is None
+                and (type(c.value) is not type(c.cached) or c.value != c.cached)]
 
 
 def _is_cell(text: str) -> bool:

@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from engine.errors import WorkbookError
-
+from ..core.errors import WorkbookError
 from . import collab, entropy, graddesc, macro_workbook, writer
-from .model import Book
+from .layout import Book
 from .reset import apply_reset
 
 WORKBOOKS_DIR = Path(__file__).resolve().parents[1] / "workbooks"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import lesson_data as data
 from .grid import absolute, at, cell_name, shift, span
-from .model import Book, SolverModel, Tab
+from .layout import Book, SolverModel, Tab
 from .weights import uniform
 
 N = 15        # users, movies

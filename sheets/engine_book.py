@@ -1,12 +1,11 @@
 """The formula engine's view of a definition: the same cells, computed without writing a file."""
 from __future__ import annotations
 
-from engine.model import Cell as EngineCell
-from engine.model import DefinedName, Sheet
-from engine.references import Range, parse_cell
-from engine.workbook import Workbook
-
-from .model import Book, Tab
+from ..core.cells import Cell as EngineCell
+from ..core.cells import DefinedName, Sheet
+from ..core.references import Range, parse_cell
+from ..workbook import Workbook
+from .layout import Book, Tab
 
 
 def _sheet(tab: Tab) -> Sheet:

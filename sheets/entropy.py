@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from . import lesson_data as data
 from .grid import absolute
-from .model import Book, Chart, Series, Tab
+from .layout import Book, Chart, Series, Tab
 
 ROWS = range(3, 3 + len(data.CLASSES))  # 3..7
 SUM_ROW = ROWS[-1] + 1                  # 8

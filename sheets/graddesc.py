@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import lesson_data as data
 from .grid import absolute, span
-from .model import Book, Chart, Series, Tab
+from .layout import Book, Chart, Series, Tab
 
 FIRST, LAST = 4, 3 + len(data.X_TRAIN)   # the step rows, 4..32
 STATE_ROW = LAST + 1                     # 33

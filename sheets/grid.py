@@ -1,7 +1,7 @@
 """A1 addressing helpers for the tab definitions."""
 from __future__ import annotations
 
-from engine.references import cell_name, column_index, column_letters
+from ..core.references import cell_name, column_index, column_letters
 
 __all__ = ["cell_name", "column_index", "column_letters", "at", "shift", "span", "absolute"]
 

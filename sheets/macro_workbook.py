@@ -1,13 +1,13 @@
 """graddesc.xlsm with its VBA project and Run / Step / Reset buttons, written with XlsxWriter.
 
-Why a second writer: openpyxl (the writer of every other handout, :mod:`sheets.writer`) keeps a
+Why a second writer: openpyxl (the writer of every other handout, :mod:`cellgrad.sheets.writer`) keeps a
 VBA project and the form buttons of a file it loads, but cannot create buttons. XlsxWriter can
 write all this handout needs: formulas with their cached values, sheet-scoped names, charts,
 ``add_vba_project`` and ``insert_button``. Both writers read the same writer-neutral
-:class:`sheets.model.Book`; this one adds only what a macro-enabled workbook has besides.
+:class:`cellgrad.sheets.layout.Book`; this one adds only what a macro-enabled workbook has besides.
 
-The VBA project (:mod:`engine.macros.vba_project`) holds, in each optimizer tab's sheet module,
-the tab's macros exactly as cellgrad runs them (``engine/vba/<tab>.bas``), and a module
+The VBA project (:mod:`cellgrad.files.vba_project`) holds, in each optimizer tab's sheet module,
+the tab's macros exactly as cellgrad runs them (``engine/macros/vba/<tab>.bas``), and a module
 ``cellgrad`` whose CellgradRun / CellgradStep / CellgradReset call Python through xlwings'
 RunPython. The sheets' code names are set to the document modules' names, or Excel would add
 duplicate modules when it opens the file.
@@ -20,15 +20,14 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from engine.atomic import write_bytes
-from engine.errors import WorkbookError
-from engine.macros.vba import VBA_DIR, optimizer_tabs
-from engine.macros.vba_project import VbaModule, vba_project
-from engine.references import parse_cell
-from engine.values import ExcelError
-
+from ..core.errors import WorkbookError
+from ..core.references import parse_cell
+from ..core.values import ExcelError
+from ..files.atomic import write_bytes
+from ..files.vba_project import VbaModule, vba_project
+from ..macros.vba import VBA_DIR, optimizer_tabs
 from .engine_book import to_engine
-from .model import NUMBER_FORMAT, Book, Cell, Chart, Tab
+from .layout import NUMBER_FORMAT, Book, Cell, Chart, Tab
 from .writer import BLUE, EPOCH, GREY, MARKER, ORANGE
 
 BUTTON_MODULE = VBA_DIR / "buttons" / "cellgrad.bas"

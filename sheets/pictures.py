@@ -1,10 +1,10 @@
 """Pictures of the handouts as LibreOffice renders them, for the README.
 
-    python -m sheets.pictures [--out docs]
+    python -m cellgrad.sheets.pictures [--out docs]
 
 Each picture is one tab of a handout, written from its definition with the other tabs hidden
 and the page scaled to fit, converted by ``soffice --headless --convert-to pdf`` (through
-:mod:`engine.libreoffice`) and rasterized by ``pdftoppm``. LibreOffice computes every formula
+:mod:`cellgrad.hosts.libreoffice`) and rasterized by ``pdftoppm``. LibreOffice computes every formula
 on loading, so the pictures show computed values; the data tab draws new random x each time.
 """
 from __future__ import annotations
@@ -16,10 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.atomic import atomic_path
-from engine.errors import CellgradError
-from engine.libreoffice import LibreOffice
-
+from ..core.errors import CellgradError
+from ..files.atomic import atomic_path
+from ..hosts.libreoffice import LibreOffice
 from .books import handout
 from .writer import to_openpyxl
 
@@ -70,17 +69,17 @@ def render(out: Path, pictures=PICTURES) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sheets.pictures", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m cellgrad.sheets.pictures", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS_DIR, help="directory for the PNGs (default docs/)")
     args = parser.parse_args(argv)
     if not args.out.is_dir():
-        print(f"sheets.pictures: {args.out}: output directory does not exist", file=sys.stderr)
+        print(f"cellgrad.sheets.pictures: {args.out}: output directory does not exist", file=sys.stderr)
         return 2
     try:
         for png in render(args.out):
             print(png)
     except (CellgradError, subprocess.CalledProcessError) as exc:
-        print(f"sheets.pictures: {exc}", file=sys.stderr)
+        print(f"cellgrad.sheets.pictures: {exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -4,17 +4,16 @@ The optimizer state (momentum, mean squares) is not a round number after a reset
 sets a start value and copies the last row's state back to the top, once or twice, so that the
 first epoch starts from a warmed-up estimate. Which values it copies depends on the calculation
 mode at each statement (adam's reset runs under automatic calculation, adam_ann's under manual),
-so the reset is not described again here: the tab's own VBA (``engine/vba/<tab>.bas``) runs in
+so the reset is not described again here: the tab's own VBA (``engine/macros/vba/<tab>.bas``) runs in
 the formula engine through the macro runner, and the cells it writes become the definition's
 constants.
 """
 from __future__ import annotations
 
-from engine.macros import EngineSheet, Training, optimizer_tabs
-from engine.references import cell_name
-
+from ..core.references import cell_name
+from ..macros import EngineSheet, Training, optimizer_tabs
 from .engine_book import to_engine
-from .model import Book, Tab
+from .layout import Book, Tab
 
 
 def _store(tab: Tab, training: Training) -> None:

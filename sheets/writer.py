@@ -1,4 +1,4 @@
-"""Write a :class:`sheets.model.Book` as an .xlsx/.xlsm package with openpyxl, byte for byte
+"""Write a :class:`cellgrad.sheets.layout.Book` as an .xlsx/.xlsm package with openpyxl, byte for byte
 the same on every run.
 
 openpyxl stamps the package with the time of writing twice: in docProps/core.xml (created,
@@ -22,9 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
-from engine.exact_numbers import exact_numbers
-
-from .model import NUMBER_FORMAT, Book, Cell, Chart, Tab
+from ..files.exact_numbers import exact_numbers
+from .layout import NUMBER_FORMAT, Book, Cell, Chart, Tab
 
 EPOCH = dt.datetime(2019, 3, 26)  # lesson 5 of course-v3 was taught in 2019
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest timestamp a zip entry can hold

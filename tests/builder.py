@@ -15,11 +15,10 @@ from typing import Callable, Mapping
 
 import openpyxl
 import pytest
+from cellgrad.core.values import Scalar
+from cellgrad.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
-
-from engine.values import Scalar
-from engine.workbook import Workbook
 
 Cells = Mapping[str, object]
 

@@ -53,7 +53,7 @@ def _has_uno() -> bool:
 @pytest.fixture(scope="module")
 def office():
     """One LibreOffice headless for a test module (starting one costs about a second)."""
-    from engine.libreoffice import LibreOffice, LibreOfficeError
+    from cellgrad.hosts.libreoffice import LibreOffice, LibreOfficeError
     lo = LibreOffice()
     try:
         lo.start()

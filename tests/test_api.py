@@ -7,9 +7,8 @@ import math
 
 import numpy as np
 import pytest
-
-from engine import Workbook, WorkbookError
-from engine.errors import DefinedNameError
+from cellgrad import Workbook, WorkbookError
+from cellgrad.core.errors import DefinedNameError
 
 from .conftest import reference_path
 

@@ -32,7 +32,7 @@ class BadInput:
 
 
 def run_cli(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "engine", "eval", str(path)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "cellgrad", "eval", str(path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -245,7 +245,7 @@ def test_the_real_encrypted_file_is_a_workbook_under_its_password(tmp_path: Path
 
 
 def test_console_script(tmp_path: Path) -> None:
-    """The installed ``cellgrad`` command behaves as ``python -m engine``."""
+    """The installed ``cellgrad`` command behaves as ``python -m cellgrad``."""
     script = shutil.which("cellgrad")
     require(script is not None, "the cellgrad console script is not installed (pip install -e .)")
     result = subprocess.run([script, "eval", str(missing(tmp_path))], capture_output=True,
@@ -255,8 +255,8 @@ def test_console_script(tmp_path: Path) -> None:
 
 
 def test_in_process(tmp_path: Path, capsys) -> None:
-    """engine.cli.main returns the code and prints the same one line (no SystemExit, no trace)."""
-    from engine.cli import main
+    """cellgrad.cli.main.main returns the code and prints the same one line (no SystemExit, no trace)."""
+    from cellgrad.cli.main import main
     path = text_file(tmp_path)
     before = snapshot(path)
     assert main(["eval", str(path)]) == 2

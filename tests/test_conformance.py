@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from engine import Workbook
-from engine.cli import main
-from engine.conformance import check, same_value
+from cellgrad import Workbook
+from cellgrad.cli.main import main
+from cellgrad.conformance import check, same_value
 
 from .conftest import reference_path
 

@@ -11,14 +11,13 @@ import math
 import statistics
 
 import pytest
+from cellgrad.core.values import ExcelError
+from cellgrad.functions import REGISTRY
+from cellgrad.workbook import Workbook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .builder import (assert_same, calculated, evaluate,
-                      row, write_workbook)
-from engine.functions import REGISTRY
-from engine.values import ExcelError
-from engine.workbook import Workbook
+from .builder import assert_same, calculated, evaluate, row, write_workbook
 
 NA, DIV0, VALUE, REF, NAME, NUM = (ExcelError.NA, ExcelError.DIV0, ExcelError.VALUE,
                                    ExcelError.REF, ExcelError.NAME, ExcelError.NUM)

@@ -13,14 +13,14 @@ BY_FORMULA cell the constant the reference pasted.
 from __future__ import annotations
 
 import pytest
+from cellgrad.conformance import random_dependents, same_value
+from cellgrad.core.ir import to_a1
+from cellgrad.core.parser import parse_formula
+from cellgrad.core.references import Range, cell_name
+from cellgrad.files.reader import read_cells
+from cellgrad.macros import EngineSheet, Training, optimizer_tabs
+from cellgrad.workbook import Workbook
 
-from engine.conformance import random_dependents, same_value
-from engine.ir import to_a1
-from engine.macros import EngineSheet, Training, optimizer_tabs
-from engine.parser import parse_formula
-from engine.reader import read_cells
-from engine.references import Range, cell_name
-from engine.workbook import Workbook
 from tests.conftest import ROOT, reference_path
 
 pytestmark = pytest.mark.reference
@@ -224,7 +224,7 @@ def test_graddesc_starts_from_the_reset_state(sheet):
 @pytest.mark.parametrize("sheet", optimizer_tabs())
 def test_graddesc_holds_what_the_tabs_reset_macro_writes(sheet):
     """Every cell the tab's macros write equals a fresh run of its reset macro in the engine
-    (engine/vba/<tab>.bas, under the calculation modes it sets): pressing Reset on the handout
+    (engine/macros/vba/<tab>.bas, under the calculation modes it sets): pressing Reset on the handout
     changes nothing."""
     book = Workbook.load(WORKBOOKS / "graddesc.xlsm")
     book.recalculate()

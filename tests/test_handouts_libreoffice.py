@@ -7,11 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from cellgrad.conformance import random_dependents, same_value
+from cellgrad.core.references import Range, cell_name, parse_cell
+from cellgrad.sheets.pictures import PICTURES, picture_name, render
+from cellgrad.workbook import Workbook
 
-from engine.conformance import random_dependents, same_value
-from engine.references import Range, cell_name, parse_cell
-from engine.workbook import Workbook
-from sheets.pictures import PICTURES, picture_name, render
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.libreoffice
@@ -27,7 +27,7 @@ RANDOM = {"graddesc.xlsm": "data!B5:C33"}
 
 @pytest.fixture
 def office(soffice):
-    from engine.libreoffice import LibreOffice
+    from cellgrad.hosts.libreoffice import LibreOffice
     with LibreOffice(soffice=soffice) as lo:
         yield lo
 
@@ -79,7 +79,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_every_picture_is_committed():
     for workbook, tab in PICTURES:
         png = DOCS / picture_name(workbook, tab)
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{png} missing: run python -m sheets.pictures"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{png} missing: run python -m cellgrad.sheets.pictures"
         assert f"(docs/{png.name})" in README, f"README.md does not show {png.name}"
 
 

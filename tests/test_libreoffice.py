@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from cellgrad import Workbook
+from cellgrad.conformance import random_dependents, same_value
+from cellgrad.core.values import ExcelError
+from cellgrad.hosts.libreoffice import (ERROR_CODES, LibreOffice, LibreOfficeError, excel_error,
+                                        processes_in_group)
 
 from .conftest import reference_path
-from engine import Workbook
-from engine.conformance import random_dependents, same_value
-from engine.libreoffice import ERROR_CODES, LibreOffice, LibreOfficeError, excel_error, processes_in_group
-from engine.values import ExcelError
 
 pytestmark = pytest.mark.libreoffice
 CROSS_ENGINE_REL = 1e-9
@@ -412,7 +413,7 @@ def test_soffice_that_cannot_start_is_reported_at_once(soffice):
 
 PARENT_KILLED = """
 import os, signal
-from engine.libreoffice import LibreOffice
+from cellgrad.hosts.libreoffice import LibreOffice
 lo = LibreOffice()
 lo.start()
 print(lo.process_group, lo.session_dir, flush=True)

@@ -7,14 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from cellgrad.cli.main import main
+from cellgrad.core.errors import MacroError
+from cellgrad.macros import (EngineSheet, MacroRunner, Training, optimizer_tabs, parse_module,
+                             tab_module)
+from cellgrad.macros.vba import VBA_DIR
+from cellgrad.workbook import Workbook
 
 from .builder import write_workbook
 from .conftest import reference_path, require
-from engine.cli import main
-from engine.errors import MacroError
-from engine.macros import EngineSheet, MacroRunner, Training, optimizer_tabs, parse_module, tab_module
-from engine.macros.vba import VBA_DIR
-from engine.workbook import Workbook
 
 ORIGINAL_TABS = ["basic", "momentum", "rmsprop", "adam", "adam_ann"]
 NEW_TABS = ["adagrad", "adagrad_ann"]
@@ -57,7 +58,7 @@ def _code_lines(text: str) -> list[str]:
 
 @pytest.mark.parametrize("tab", ORIGINAL_TABS)
 def test_original_macros_are_the_reference_workbooks_vba(tab):
-    """engine/vba/<tab>.bas carries the lesson's statements exactly (read back with oletools)."""
+    """engine/macros/vba/<tab>.bas carries the lesson's statements exactly (read back with oletools)."""
     olevba = _olevba()
     parser = olevba.VBA_Parser(str(reference()))
     modules = {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
@@ -89,8 +90,8 @@ BAD_MODULES = [
 @pytest.mark.parametrize("text, where", BAD_MODULES)
 def test_a_statement_outside_the_subset_names_module_and_line(text, where):
     with pytest.raises(MacroError) as info:
-        parse_module(text, "engine/vba/bad.bas")
-    assert f"engine/vba/bad.bas {where}:" in str(info.value)
+        parse_module(text, "engine/macros/vba/bad.bas")
+    assert f"engine/macros/vba/bad.bas {where}:" in str(info.value)
     assert "\n" not in str(info.value)
 
 
@@ -342,7 +343,7 @@ class _Terminal:
 @pytest.mark.parametrize("total, watched, shown", [(500, True, True), (500, False, False),
                                                    (10, True, False)])
 def test_progress_bar_only_for_long_runs_someone_watches(total, watched, shown):
-    from engine.commands.run import Progress
+    from cellgrad.cli.run import Progress
     out = _Terminal()
     bar = Progress(out, total, watched=watched)  # type: ignore[arg-type]
     for k in range(1, total + 1):

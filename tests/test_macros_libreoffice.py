@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from cellgrad.hosts.libreoffice import LibreOffice
+from cellgrad.hosts.libreoffice_sheet import LibreOfficeSheet
+from cellgrad.macros import EngineSheet, Epoch, Training
+from cellgrad.workbook import Workbook
 
 from .conftest import reference_path
-from engine.libreoffice import LibreOffice
-from engine.macros import EngineSheet, Epoch, Training
-from engine.macros.libreoffice_sheet import LibreOfficeSheet
-from engine.workbook import Workbook
 
 pytestmark = pytest.mark.libreoffice
 EPOCHS = 50
@@ -31,8 +31,8 @@ HANDOUT_TABS = ["basic", "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "
 def handout(request, tmp_path_factory) -> Path:
     """The generated graddesc handout as each writer makes it: openpyxl's without cached values,
     XlsxWriter's (sheets.macro_workbook, with VBA project and buttons) with the engine's."""
-    from sheets import macro_workbook, writer
-    from sheets.books import handout
+    from cellgrad.sheets import macro_workbook, writer
+    from cellgrad.sheets.books import handout
     package = writer.package if request.param == "openpyxl" else macro_workbook.package
     path = tmp_path_factory.mktemp(request.param) / "graddesc.xlsm"
     path.write_bytes(package(handout("graddesc")))

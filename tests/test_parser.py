@@ -7,14 +7,13 @@ reference operators, negation, %, ^, * /, + -, &, comparisons; equal precedence 
 from __future__ import annotations
 
 import pytest
+from cellgrad.core.ir import (AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node,
+                              Unary, to_a1)
+from cellgrad.core.parser import ParseError, canonical_function, parse_formula
+from cellgrad.core.references import Range
+from cellgrad.core.values import ExcelError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from engine.ir import (AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary,
-                       to_a1)
-from engine.parser import ParseError, canonical_function, parse_formula
-from engine.references import Range
-from engine.values import ExcelError
 
 
 def c(x: object) -> Const:

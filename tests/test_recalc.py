@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from engine import Workbook
-from engine.blocks import Block
-from engine.values import Array
+from cellgrad import Workbook
+from cellgrad.calc.blocks import Block
+from cellgrad.core.values import Array
 
 from .conftest import reference_path
 

@@ -10,11 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
+from cellgrad.core.values import ExcelError
+from cellgrad.workbook import Workbook
 
-from .builder import (assert_same, calculated, evaluate, row, with_part,
-                      write_workbook)
-from engine.values import ExcelError
-from engine.workbook import Workbook
+from .builder import assert_same, calculated, evaluate, row, with_part, write_workbook
 
 NA, DIV0, VALUE, REF, NAME, NUM, NULL = (ExcelError.NA, ExcelError.DIV0, ExcelError.VALUE,
                                          ExcelError.REF, ExcelError.NAME, ExcelError.NUM,

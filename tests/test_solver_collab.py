@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cellgrad.cli.main import main
+from cellgrad.hosts.libreoffice import LibreOffice
+from cellgrad.ml.solver import Settings, read_model, solve_book
+from cellgrad.workbook import Workbook
 
 from .conftest import ROOT, reference_path, require
-from engine.cli import main
-from engine.libreoffice import LibreOffice
-from engine.solver import Settings, read_model, solve_book
-from engine.workbook import Workbook
 
 HANDOUT = ROOT / "workbooks" / "collab_filter.xlsx"
 # What Excel's Solver reached in the lecture, as the issue states it; the reference workbook's

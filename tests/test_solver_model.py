@@ -8,15 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from cellgrad.cli.main import main
+from cellgrad.core.cells import DefinedName
+from cellgrad.core.errors import SolverError
+from cellgrad.core.references import Range
+from cellgrad.ml.solver import Settings, read_model, solve, solve_book
+from cellgrad.workbook import Workbook
 
 from .builder import write_workbook
 from .conftest import ROOT, reference_path
-from engine.cli import main
-from engine.errors import SolverError
-from engine.model import DefinedName
-from engine.references import Range
-from engine.solver import Settings, read_model, solve, solve_book
-from engine.workbook import Workbook
 
 QUICK = Settings(restarts=0, max_seconds=10)
 
@@ -167,7 +167,7 @@ def test_the_input_is_never_the_output(tmp_path, capsys):
 
 def test_a_real_process_prints_no_traceback(tmp_path):
     source = reference_path("collab_filter.xlsx")
-    result = subprocess.run([sys.executable, "-m", "engine", "solve", str(source), "movielens_emb"],
+    result = subprocess.run([sys.executable, "-m", "cellgrad", "solve", str(source), "movielens_emb"],
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

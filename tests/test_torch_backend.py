@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from cellgrad.cli.check import largest_difference
+from cellgrad.core.errors import DeviceError, FormulaError, WorkbookError
+from cellgrad.ml.torch_backend import TorchWorkbook, pick_device
+from cellgrad.ml.torch_models import INPUTS, collab, inputs
+from cellgrad.workbook import Workbook
 
-from engine.commands.check import largest_difference
-from engine.errors import DeviceError, FormulaError, WorkbookError
-from engine.torch_backend import TorchWorkbook, pick_device
-from engine.torch_models import INPUTS, collab, inputs
-from engine.workbook import Workbook
 from tests.builder import calculated
 from tests.conftest import REFERENCE_FILES, ROOT, reference_path, require
 

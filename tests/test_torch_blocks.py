@@ -4,11 +4,11 @@ leaves to the interpreter (Fallback), and torch computes the same numbers."""
 from __future__ import annotations
 
 import pytest
+from cellgrad.calc.blocks import BlockEvaluator, Fallback
+from cellgrad.cli.check import largest_difference
+from cellgrad.core.errors import FormulaError
+from cellgrad.ml.torch_backend import TorchWorkbook
 
-from engine.blocks import BlockEvaluator, Fallback
-from engine.commands.check import largest_difference
-from engine.errors import FormulaError
-from engine.torch_backend import TorchWorkbook
 from tests.builder import calculated
 
 ROWS = 20  # more than MIN_BLOCK: one formula filled down column G is one block

@@ -6,13 +6,12 @@ import math
 
 import pytest
 import torch
+from cellgrad.cli.check import largest_difference
+from cellgrad.cli.main import main
 
-from engine.cli import main
-from engine.commands.check import largest_difference
 from tests.builder import write_workbook
 from tests.conftest import reference_path, require
 from tests.test_torch_backend import ACROSS_ENGINES, handout_path
-
 
 
 def _check(capsys, *argv: str) -> tuple[int, str, str]:
@@ -108,7 +107,7 @@ def test_a_tab_that_only_shares_a_lesson_name_is_one_line_and_exit_2(capsys, tmp
 
 
 def test_without_handouts_it_says_so(capsys, monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr("engine.commands.check.WORKBOOKS_DIR", tmp_path)
+    monkeypatch.setattr("cellgrad.cli.check.WORKBOOKS_DIR", tmp_path)
     code, out, err = _check(capsys, "--device", "cpu")
     assert code == 2
     assert err.count("\n") == 1 and "no handouts" in err and "cellgrad build" in err

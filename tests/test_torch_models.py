@@ -14,12 +14,12 @@ from dataclasses import replace
 
 import pytest
 import torch
+from cellgrad.cli.check import compare
+from cellgrad.core.references import cell_name
+from cellgrad.macros import EngineSheet, Training, optimizer_tabs
+from cellgrad.ml.torch_models import MODELS, graddesc, predict
+from cellgrad.workbook import Workbook
 
-from engine.commands.check import compare
-from engine.macros import EngineSheet, Training, optimizer_tabs
-from engine.torch_models import MODELS, graddesc, predict
-from engine.references import cell_name
-from engine.workbook import Workbook
 from tests.conftest import REFERENCE_FILES, reference_path, require
 from tests.test_torch_backend import ACROSS_ENGINES, handout_path
 
@@ -61,7 +61,7 @@ def test_model_equals_the_sheet(kind: str, name: str, sheet: str) -> None:
 
 def _trained(sheet: str) -> tuple[Workbook, dict[str, float]]:
     """The handout's tab after EPOCHS epochs of its somesteps macro, and the model's differences."""
-    require(sheet in optimizer_tabs(), f"no macros for {sheet} yet (engine/vba/{sheet}.bas)")
+    require(sheet in optimizer_tabs(), f"no macros for {sheet} yet (engine/macros/vba/{sheet}.bas)")
     book = _book("handout", "graddesc.xlsm")
     predictions = predict(book, sheet, CPU, EPOCHS)   # from the starting state
     Training(EngineSheet(book, sheet)).run(EPOCHS)

@@ -1,4 +1,4 @@
-"""Excel's value rules, written once in engine.values: coercions, text of numbers, comparison.
+"""Excel's value rules, written once in cellgrad.core.values: coercions, text of numbers, comparison.
 
 Rows come from "Calculation operators and precedence in Excel" (how Excel converts values in
 formulas), "Excel specifications and limits" (15 digits of precision) and the documented sort
@@ -8,11 +8,10 @@ also checked as a property: a total order consistent with that type ranking.
 from __future__ import annotations
 
 import pytest
+from cellgrad.core.values import (ErrorResult, ExcelError, compare, format_number, number_from_text,
+                                  to_bool, to_number, to_text)
 from hypothesis import given
 from hypothesis import strategies as st
-
-from engine.values import (ErrorResult, ExcelError, compare, format_number, number_from_text,
-                           to_bool, to_number, to_text)
 
 NUMBER_TEXT = [
     ("1", 1.0), ("1e3", 1000.0), ("1E-2", 0.01), (" 2 ", 2.0), ("50%", 0.5), ("$4.00", 4.0),

@@ -4,7 +4,7 @@ UDFs called with Excel-shaped arguments, compared with the engine.
 Excel is not available here, so the entry points run against a test double shaped like
 xlwings' Book/Sheet/Range/Name/App API and backed by an engine workbook. It keeps Excel's
 calculation semantics (a read under manual calculation shows the stale value) and goes through
-the real adapter (engine.xlwings_bridge.XlwingsSheet) and the real entry points.
+the real adapter (cellgrad.xlwings_bridge.XlwingsSheet) and the real entry points.
 """
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import inspect
 import math
 
 import pytest
+from cellgrad.core.references import Range
+from cellgrad.hosts.udfs import CROSS_ENTROPY, EMBEDDING, FUNCTIONS, SOFTMAX, TRAJECTORY
+from cellgrad.hosts.xlwings_bridge import excel_value, reset_button, run_button, step_button
+from cellgrad.macros import EngineSheet, Training
+from cellgrad.workbook import Workbook
 
 from .conftest import reference_path
-from engine.macros import EngineSheet, Training
-from engine.references import Range
-from engine.udfs import CROSS_ENTROPY, EMBEDDING, FUNCTIONS, SOFTMAX, TRAJECTORY
-from engine.workbook import Workbook
-from engine.xlwings_bridge import excel_value, reset_button, run_button, step_button
 
 TABS = ["basic", "momentum", "rmsprop", "adam", "adam_ann"]
 
@@ -131,7 +131,7 @@ def test_buttons_do_in_excel_what_cellgrad_run_does(tab, button, headless):
 
 def test_names_of_other_sheets_do_not_apply():
     """rmsprop has no name lr (only a "learn" label); adam's adam!lr must not stand in for it."""
-    from engine.xlwings_bridge import XlwingsSheet
+    from cellgrad.hosts.xlwings_bridge import XlwingsSheet
     live = FakeBook(engine_book(), "rmsprop")
     assert any(n.name.lower() == "adam!lr" for n in live.names)
     assert Training(XlwingsSheet(live.sheets.active)).observe(0).lr == 0.02
@@ -214,8 +214,8 @@ def test_embedding_is_the_movielens_emb_lookup():
 
 @pytest.mark.parametrize("optimizer, lr", [("adam", 0.5), ("adagrad_ann", 1.0), ("basic", 0.0001)])
 def test_trajectory_is_run_on_the_handout_tab(optimizer, lr):
-    from sheets.books import handout
-    from sheets.engine_book import to_engine
+    from cellgrad.sheets.books import handout
+    from cellgrad.sheets.engine_book import to_engine
     book = to_engine(handout("graddesc"))
     book.calculate()
     training = Training(EngineSheet(book, optimizer))

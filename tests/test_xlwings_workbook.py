@@ -10,13 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cellgrad.files.vba_project import compress
+from cellgrad.macros import EngineSheet, Training, optimizer_tabs
+from cellgrad.macros.vba import parse_module
+from cellgrad.workbook import Workbook
 from defusedxml import ElementTree
 
 from .conftest import require
-from engine.macros import EngineSheet, Training, optimizer_tabs
-from engine.macros.vba import parse_module
-from engine.macros.vba_project import compress
-from engine.workbook import Workbook
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -28,13 +28,13 @@ RUN_PYTHON = re.compile(r'RunPython\s+"import\s+([\w.]+)\s+as\s+(\w+);\s*\2\.(\w
 
 @pytest.fixture(scope="module")
 def book():
-    from sheets.books import handout
+    from cellgrad.sheets.books import handout
     return handout("graddesc")
 
 
 @pytest.fixture(scope="module")
 def xlsm(book, tmp_path_factory) -> Path:
-    from sheets.macro_workbook import write
+    from cellgrad.sheets.macro_workbook import write
     path = tmp_path_factory.mktemp("xlsm") / "graddesc.xlsm"
     write(book, path)
     return path
@@ -118,8 +118,8 @@ def test_every_run_python_target_imports_and_is_callable(vba):
 
 
 def test_each_tab_module_holds_the_macros_cellgrad_runs(book, vba):
-    """The sheet modules carry engine/vba/<tab>.bas; the interpreter parses them as they are."""
-    from engine.macros.vba import VBA_DIR
+    """The sheet modules carry engine/macros/vba/<tab>.bas; the interpreter parses them as they are."""
+    from cellgrad.macros.vba import VBA_DIR
     for tab in book.tabs:
         code = "\n".join(line for line in vba[tab.name].splitlines() if not line.startswith("Attribute "))
         if tab.name in optimizer_tabs():
@@ -143,7 +143,7 @@ def test_code_names_match_the_document_modules(xlsm, vba):
 
 @pytest.mark.parametrize("tab", ["basic", "adagrad", "adam_ann", "adagrad_ann"])
 def test_the_engine_runs_the_xlsm_as_it_runs_the_openpyxl_handout(book, xlsm, tmp_path, tab):
-    from sheets.writer import package
+    from cellgrad.sheets.writer import package
     handout = tmp_path / "graddesc.xlsm"
     handout.write_bytes(package(book))
     runs = []

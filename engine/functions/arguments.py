@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..values import Array, ErrorResult, ExcelError, Scalar, number_from_text, to_number
+from ..core.values import Array, ErrorResult, ExcelError, Scalar, number_from_text, to_number
 
 
 def numbers(args: Iterable[Scalar | Array], *, skip_errors: bool = False,

@@ -1,7 +1,7 @@
 """Information functions: what kind of value a cell holds."""
 from __future__ import annotations
 
-from ..values import ErrorResult, ExcelError, Scalar
+from ..core.values import ErrorResult, ExcelError, Scalar
 from .registry import Arg, excel_function
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..values import ErrorResult, ExcelError, Scalar, to_bool
+from ..core.values import ErrorResult, ExcelError, Scalar, to_bool
 from .arguments import values
 from .registry import Arg, excel_function
 

@@ -1,8 +1,8 @@
 """Lookup and reference: MATCH, OFFSET, INDEX, ROW(S), COLUMN(S) and the implicit intersection."""
 from __future__ import annotations
 
-from ..references import MAX_COL, MAX_ROW, Range
-from ..values import Array, ErrorResult, ExcelError, Scalar, compare
+from ..core.references import MAX_COL, MAX_ROW, Range
+from ..core.values import Array, ErrorResult, ExcelError, Scalar, compare
 from .arguments import integer
 from .registry import Arg, excel_function
 from .statistics import wildcard

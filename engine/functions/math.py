@@ -5,7 +5,7 @@ import math
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal,
                      localcontext)
 
-from ..values import Array, ErrorResult, ExcelError, checked_number
+from ..core.values import Array, ErrorResult, ExcelError, checked_number
 from .arguments import numbers, raise_first_error, same_shape
 from .registry import Arg, excel_function
 

@@ -2,7 +2,7 @@
 
 A function is a small pure Python function. Its parameters are declared with :class:`Arg` kinds,
 and the evaluator prepares each argument accordingly before the call, so the rules about empty
-cells, text, references and errors are applied in one place (:mod:`engine.functions.arguments`)
+cells, text, references and errors are applied in one place (:mod:`cellgrad.functions.arguments`)
 instead of in every function.
 """
 from __future__ import annotations

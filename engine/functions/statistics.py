@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 import re
 
-from ..values import (Array, ErrorResult, ExcelError, Scalar, checked_number, compare,
-                      number_from_text)
+from ..core.values import (Array, ErrorResult, ExcelError, Scalar, checked_number, compare,
+                           number_from_text)
 from .arguments import numbers, values
 from .registry import Arg, excel_function
 

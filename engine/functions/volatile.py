@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-from ..values import ErrorResult, ExcelError
+from ..core.values import ErrorResult, ExcelError
 from .registry import Arg, excel_function
 
 

@@ -1,6 +1,6 @@
 """What a macro needs from a spreadsheet, and the adapter on the engine's Workbook.
 
-The interpreter (:mod:`engine.macros.interpreter`) performs every statement through this small
+The interpreter (:mod:`cellgrad.macros.runner`) performs every statement through this small
 interface, so one implementation runs headless (the engine), in LibreOffice (the replay tests) and
 live in Excel (xlwings). Each adapter must keep Excel's calculation semantics:
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..references import Range
-from ..values import Scalar
+from ..core.references import Range
+from ..core.values import Scalar
 from ..workbook import Workbook
 
 Grid = list[list[Scalar]]
@@ -47,7 +47,7 @@ class SheetAdapter(Protocol):
 
 
 class EngineSheet:
-    """A sheet of an engine :class:`~engine.workbook.Workbook`."""
+    """A sheet of an engine :class:`~cellgrad.workbook.Workbook`."""
 
     def __init__(self, book: Workbook, sheet: str) -> None:
         book.resolve("A1", sheet)  # WorkbookError for an unknown sheet, before any macro runs
@@ -66,7 +66,7 @@ class EngineSheet:
     def read(self, area: Range) -> Grid:
         # the engine's reads never compute a stale cell: under manual calculation the macros copy
         # stale values, as in Excel
-        return self.book.calc.read(area)
+        return self.book.read(area)
 
     def read_many(self, areas: list[Range]) -> list[Grid]:
         return [self.read(area) for area in areas]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..errors import CellgradError
-from ..references import Range
-from ..values import Scalar
+from ..core.errors import CellgradError
+from ..core.references import Range
+from ..core.values import Scalar
 from .adapter import Grid, SheetAdapter
 
 _LABEL_AREA = (1, 1, 12, 26)       # rows 1-12, columns A-Z hold every tab's labels

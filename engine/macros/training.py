@@ -12,14 +12,14 @@ import math
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from ..errors import CellgradError, MacroError
-from ..references import Range
-from ..values import Scalar
+from ..core.errors import CellgradError, MacroError
+from ..core.references import Range
+from ..core.values import Scalar
 from .adapter import Grid, SheetAdapter
-from .interpreter import EpochLoop, MacroRunner
 from .observe import Epoch, Observer
-from .vba import (Assign, Binary, Clear, Expr, ForLoop, IfBlock, Module, Neg, PasteValues,
-                  RangeRef, RangeValue, Statement, tab_module)
+from .runner import EpochLoop, MacroRunner
+from .vba import (Assign, Binary, Clear, Expr, ForLoop, IfBlock, Module, Neg, PasteValues, RangeRef,
+                  RangeValue, Statement, tab_module)
 
 OnEpoch = Callable[[Epoch], None]
 

@@ -1,6 +1,6 @@
 """A parser for the VBA the graddesc macros are written in, and nothing more.
 
-The macros' text (``engine/vba/<tab>.bas``) is their only definition: headless runs, the replay
+The macros' text (``engine/macros/vba/<tab>.bas``) is their only definition: headless runs, the replay
 in LibreOffice and live runs in Excel all execute the statements parsed here. The subset is what
 the lesson's recorded macros use: ``Sub``, ``For``/``Next``, block ``If``, calls of other subs,
 ``Range("name")`` with ``.End(xlDown)`` and ``.Offset(r, c)``, ``.Copy``, ``.PasteSpecial
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import MacroError
+from ..core.errors import MacroError
 
 # -- syntax tree -----------------------------------------------------------------------------------
 
@@ -449,17 +449,17 @@ def parse_module(text: str, name: str) -> Module:
     return _Parser(text, name).parse()
 
 
-VBA_DIR = Path(__file__).resolve().parents[1] / "vba"
+VBA_DIR = Path(__file__).resolve().with_name("vba")
 
 
 def tab_module(tab: str) -> Module:
-    """The macros of a graddesc optimizer tab (``engine/vba/<tab>.bas``)."""
+    """The macros of a graddesc optimizer tab (``engine/macros/vba/<tab>.bas``)."""
     path = VBA_DIR / f"{tab}.bas"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in VBA_DIR.glob("*.bas")))
         raise MacroError(f"no macros for a sheet named {tab!r} (cellgrad has macros for {known})",
                          sheet=tab)
-    return parse_module(path.read_text(encoding="utf-8"), f"engine/vba/{path.name}")
+    return parse_module(path.read_text(encoding="utf-8"), f"engine/macros/vba/{path.name}")
 
 
 def optimizer_tabs() -> list[str]:

@@ -1,0 +1,326 @@
+"""Recalculation: Excel's automatic and manual modes over the dependency graph.
+
+Cells are computed in dependency order; blocks of one shared formula are one unit, computed by
+the numpy backend. A reference made at run time (OFFSET) may point at a cell that is still stale:
+reading it during a recalculation computes it first (a pull), and the edge is remembered so that
+a later change of that cell recalculates the reader.
+
+After inputs change, only what depends on them is recomputed, following a *plan*: the ordered
+units reachable from the changed inputs (and the volatile random cells), compiled once into
+straight-line code (:mod:`cellgrad.calc.compiled`) and cached by the set of changed inputs. A macro that
+pastes the same ranges epoch after epoch thus reuses one plan.
+
+As in Excel, reading a cell never recalculates it in manual mode: a macro that copies a
+dependent cell before ``Calculate`` copies the stale value, as Excel would.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..core.cells import Cell, Sheet
+from ..core.errors import CircularReferenceError
+from ..core.references import Range
+from ..core.values import Array, ErrorResult, ExcelError, Scalar
+from .blocks import Block, BlockEvaluator, Fallback, find_blocks
+from .compiled import compile_plan
+from .graph import DependencyGraph
+from .interpreter import Interpreter
+
+Unit = Cell | Block
+
+
+@dataclass
+class Plan:
+    run: list[Unit]         # computed, in order
+    elsewhere: list[Unit]   # affected but on another sheet than the one calculated: left stale
+    function: Callable[[], None]
+    version: int
+
+
+class Calculation:
+    def __init__(self, sheets: dict[str, Sheet], *, seed: int | None = 0,
+                 random_cells: Iterable[Cell] = (), blocks: bool = True) -> None:
+        self.sheets = sheets
+        self.rng = random.Random(seed)
+        self.graph = DependencyGraph(sheets)
+        self.interpreter = Interpreter(self)
+        self.block_evaluator = BlockEvaluator(self)
+        self.block_of: dict[Cell, Block] = {}
+        self._array_blocks: dict[Cell, Block] = {}
+        self.units: list[Unit] = self._units(blocks)
+        self.position = {u: i for i, u in enumerate(self.units)}
+        self.automatic = True
+        self.random_cells = list(random_cells)  # volatile: recomputed at every recalculation
+        self.pending: set[Cell] = set()    # inputs changed since the last recalculation
+        self.stale = any(c.dirty for c in self.graph.order)  # dirty units outside any plan
+        self._plans: dict[tuple[frozenset[Cell], str | None], Plan] = {}
+        self._full_plan: Plan | None = None
+        self._current: list[Cell] = []
+        self.evaluations = 0
+
+    def _units(self, use_blocks: bool) -> list[Unit]:
+        """The calculation order with each block in one place; no blocks if that would cycle."""
+        order = self.graph.order
+        blocks = find_blocks(order, self.graph.precedents) if use_blocks else []
+        if not blocks:
+            return list(order)
+        block_of = {cell: b for b in blocks for cell in b.cells}
+        unit = lambda c: block_of.get(c, c)  # noqa: E731
+        users: dict[Unit, set[Unit]] = {}
+        indegree: dict[Unit, int] = {}
+        for cell in order:
+            u = unit(cell)
+            indegree.setdefault(u, 0)
+            for p in self.graph.precedents[cell]:
+                pu = unit(p)
+                if pu is not u and u not in users.setdefault(pu, set()):
+                    users[pu].add(u)
+                    indegree[u] = indegree.get(u, 0) + 1
+        ready = [u for u, d in indegree.items() if d == 0]
+        units: list[Unit] = []
+        while ready:
+            u = ready.pop()
+            units.append(u)
+            for v in users.get(u, ()):
+                indegree[v] -= 1
+                if indegree[v] == 0:
+                    ready.append(v)
+        if len(units) != len(indegree):
+            return list(order)  # grouping would create a cycle between blocks: keep cells
+        self.block_of = block_of
+        return units
+
+    # -- the CellSource protocol used by the interpreter (pulls stale cells) --------------------
+    def value(self, sheet: str, row: int, col: int) -> Scalar:
+        try:
+            cell = self.sheets[sheet].cells.get((row, col))
+        except KeyError:
+            raise ErrorResult(ExcelError.REF) from None
+        if cell is None:
+            return None
+        if cell.dirty:
+            self._evaluate(cell.master or cell)
+        return cell.value
+
+    def grid(self, rng: Range) -> Array:
+        try:
+            cells = self.sheets[rng.sheet].cells
+        except KeyError:
+            raise ErrorResult(ExcelError.REF) from None
+        rows = []
+        for r in range(rng.r1, rng.r2 + 1):
+            row = []
+            for c in range(rng.c1, rng.c2 + 1):
+                cell = cells.get((r, c))
+                if cell is None:
+                    row.append(None)
+                    continue
+                if cell.dirty:
+                    self._evaluate(cell.master or cell)
+                row.append(cell.value)
+            rows.append(row)
+        return Array(rows)
+
+    def note_dynamic_block(self, rng: Range, cells: list[Cell]) -> None:
+        self.graph.add_dynamic_block(rng, cells)
+
+    def _compile(self, units: list[Unit]) -> Callable[[], None]:
+        return compile_plan(self.sheets, units, evaluate_cell=self._evaluate,
+                            evaluate_block=self._evaluate_block)
+
+    def note_dynamic(self, rng: Range) -> None:
+        if self._current:
+            self.graph.add_dynamic(rng, self._current[-1])
+
+    # -- reads from outside: never a pull; in automatic mode, first bring everything up to date --
+    def read(self, rng: Range) -> list[list[Scalar]]:
+        if self.automatic and (self.pending or self.stale):
+            self.recalculate()
+        cells = self.sheets[rng.sheet].cells
+        return [[cells[(r, c)].value if (r, c) in cells else None
+                 for c in range(rng.c1, rng.c2 + 1)] for r in range(rng.r1, rng.r2 + 1)]
+
+    # -- evaluation -------------------------------------------------------------------------------
+    def _evaluate(self, cell: Cell) -> None:
+        if cell.array_range is not None and self._evaluate_array(cell):
+            return
+        if cell in self._current:
+            cycle = self._current[self._current.index(cell):] + [cell]
+            raise CircularReferenceError(cell.sheet, cell.address,
+                                         [f"{c.sheet}!{c.address}" for c in cycle])
+        self._current.append(cell)
+        try:
+            result = self.interpreter.cell_result(cell.node, cell.sheet, cell.row, cell.col,
+                                                  cell.array_range)
+        finally:
+            self._current.pop()
+        self.evaluations += 1
+        self.store(cell, result)
+
+    def _evaluate_array(self, cell: Cell) -> bool:
+        """An array formula through the numpy backend, if it can vouch for the whole result."""
+        block = self._array_blocks.get(cell)
+        if block is None:
+            block = self._array_blocks[cell] = Block(cell.sheet, cell.node, [cell])  # type: ignore[arg-type]
+        try:
+            rows = self.block_evaluator.evaluate(block, array=True)[0]
+        except Fallback:
+            return False
+        target = cell.array_range
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], list) \
+                or len(rows) != target.height or len(rows[0]) != target.width:  # type: ignore[union-attr]
+            return False  # one value, broadcasting and #N/A padding are the interpreter's
+        self.evaluations += 1
+        self.store(cell, Array(rows))
+        return True
+
+    def _evaluate_block(self, block: Block) -> None:
+        block.dirty = False
+        try:
+            values = self.block_evaluator.evaluate(block)
+        except Fallback:
+            for cell in block.cells:
+                if cell.dirty:
+                    self._evaluate(cell)
+            return
+        for cell, v in zip(block.cells, values):
+            cell.value = v
+            cell.dirty = False
+        self.evaluations += len(block.cells)
+
+    def store(self, cell: Cell, result: Scalar | Array) -> None:
+        """Write a formula's result into its cell (or, for an array formula, its target range)."""
+        cell.dirty = False
+        if cell.array_range is None:
+            cell.value = result  # type: ignore[assignment]
+            return
+        cells = self.sheets[cell.sheet].cells
+        target = cell.array_range
+        for i, row in enumerate(result.rows):  # type: ignore[union-attr]
+            for j, v in enumerate(row):
+                member = cells[(target.r1 + i, target.c1 + j)]
+                member.value = v
+                member.dirty = False
+
+    # -- marking -----------------------------------------------------------------------------------
+    def _mark(self, unit: Unit) -> None:
+        if type(unit) is Block:
+            unit.dirty = True
+            for cell in unit.cells:
+                cell.dirty = True
+            return
+        unit.dirty = True  # type: ignore[union-attr]
+        block = self.block_of.get(unit)  # type: ignore[arg-type]
+        if block is not None:
+            block.dirty = True
+        if unit.array_range is not None:  # type: ignore[union-attr]
+            cells = self.sheets[unit.sheet].cells  # type: ignore[union-attr]
+            for r, c in unit.array_range.cells():  # type: ignore[union-attr]
+                cells[(r, c)].dirty = True
+
+    def _outputs(self, unit: Unit) -> Iterable[tuple[str, int, int]]:
+        cells = unit.cells if type(unit) is Block else [unit]
+        for cell in cells:  # type: ignore[union-attr]
+            if cell.array_range is None:
+                yield cell.sheet, cell.row, cell.col
+            else:
+                for r, c in cell.array_range.cells():
+                    yield cell.sheet, r, c
+
+    def affected(self, inputs: Iterable[Cell], volatile: bool = True) -> list[Unit]:
+        """The units that depend on the inputs (or on a random cell), in calculation order."""
+        unit_of = self.block_of.get
+        stack: list[Unit] = [unit_of(c, c) for c in self.random_cells] if volatile else []
+        for cell in inputs:
+            stack.extend(unit_of(r, r) for r in self.graph.readers(cell.sheet, cell.row, cell.col))
+        seen: set[Unit] = set()
+        while stack:
+            unit = stack.pop()
+            if unit in seen:
+                continue
+            seen.add(unit)
+            for address in self._outputs(unit):
+                stack.extend(unit_of(r, r) for r in self.graph.readers(*address))
+        return sorted(seen, key=self.position.__getitem__)
+
+    # -- recalculation ------------------------------------------------------------------------------
+    def recalculate(self, sheet: str | None = None) -> int:
+        """Compute what is stale (Excel's ``Calculate``; with ``sheet``, ``Worksheet.Calculate``)."""
+        if self.stale:
+            before = self.evaluations
+            self._recalculate_marked(sheet)
+            return self.evaluations - before
+        plan = self._plan(sheet)
+        for unit in plan.run:
+            self._mark(unit)
+        plan.function()
+        for unit in plan.elsewhere:
+            self._mark(unit)
+        self.stale = bool(plan.elsewhere)
+        self.pending.clear()
+        return _size(plan.run)
+
+    def _plan(self, sheet: str | None) -> Plan:
+        key = (frozenset(self.pending), sheet)
+        plan = self._plans.get(key)
+        if plan is None or plan.version != self.graph.version:
+            units = self.affected(self.pending)
+            run = [u for u in units if sheet is None or _sheet_of(u) == sheet]
+            # Random cells of other sheets are recomputed when their sheet is: not stale meanwhile.
+            elsewhere = [] if sheet is None else [
+                u for u in self.affected(self.pending, volatile=False) if _sheet_of(u) != sheet]
+            plan = Plan(run, elsewhere, self._compile(run), self.graph.version)
+            self._plans[key] = plan
+        return plan
+
+    def _recalculate_marked(self, sheet: str | None) -> None:
+        """The general path, for cells already marked stale: every dirty unit, in order."""
+        for unit in self.affected(self.pending):
+            self._mark(unit)
+        self.pending.clear()
+        remaining = False
+        for unit in self.units:
+            if not unit.dirty:
+                continue
+            if sheet is not None and _sheet_of(unit) != sheet:
+                remaining = True
+            elif type(unit) is Block:
+                self._evaluate_block(unit)
+            else:
+                self._evaluate(unit)  # type: ignore[arg-type]
+        self.stale = remaining
+
+    def calculate_all(self) -> int:
+        """Excel's full recalculation (Ctrl+Alt+F9): every formula, whatever changed."""
+        plan = self._full_plan
+        if plan is None or plan.version != self.graph.version:
+            plan = self._full_plan = Plan(self.units, [], self._compile(self.units),
+                                          self.graph.version)
+        for unit in self.units:
+            self._mark(unit)
+        plan.function()
+        self.pending.clear()
+        self.stale = False
+        return _size(self.units)
+
+    def set_value(self, cell: Cell, value: Scalar) -> None:
+        """A new constant in a cell; recalculates its dependents at once in automatic mode."""
+        cell.value = value
+        self.pending.add(cell)
+        if self.automatic:
+            self.recalculate()
+
+    def cell_created(self) -> None:
+        """A cell that did not exist now does: compiled plans skipped it as empty."""
+        self.graph.version += 1
+
+
+def _sheet_of(unit: Unit) -> str:
+    return unit.sheet
+
+
+def _size(units: list[Unit]) -> int:
+    """How many formula cells the units compute."""
+    return sum(len(u.cells) if type(u) is Block else 1 for u in units)

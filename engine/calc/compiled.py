@@ -1,0 +1,220 @@
+"""The compiled backend: a recalculation plan as one straight-line Python function.
+
+A macro epoch recalculates the same few hundred chained cells again and again (each row of an
+optimizer tab reads the row above, so nothing can be batched). For such a plan the formulas are
+translated once into plain float arithmetic, cell after cell. Each cell's code first checks that
+every value it reads is a number; then it computes, and keeps the result only if it is a finite
+number. Every other case — text, empty or logical inputs, an Excel error, a division by zero, a
+square root of a negative number, an overflow, a function this backend does not translate — hands
+the cell to the exact interpreter. The fast path thus only ever stores what the interpreter would.
+
+Values that could hide an overflow (``x / inf`` is 0, ``EXP(-inf)`` is 0, a comparison with
+infinity is just False) are passed through ``_fin`` first, so an intermediate infinity always
+reaches the check instead of vanishing.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from ..core.cells import Cell, Sheet
+from ..core.ir import AreaRef, Binary, Call, CellRef, Const, Node, Unary
+from ..core.values import ErrorResult
+from ..functions.math import power
+from .blocks import Block
+
+MAX_UNROLLED_RANGE = 256
+CHUNK = 200  # units per generated function
+
+
+class NotCompiled(Exception):
+    """This formula is left to the interpreter."""
+
+
+class _Expr:
+    """Python source of an expression, whether it may be non-finite, whether it is a logical."""
+
+    __slots__ = ("src", "may_overflow", "logical")
+
+    def __init__(self, src: str, may_overflow: bool = False, logical: bool = False) -> None:
+        self.src = src
+        self.may_overflow = may_overflow
+        self.logical = logical
+
+    def finite(self) -> str:
+        return f"_fin({self.src})" if self.may_overflow else self.src
+
+
+def _fin(x: float) -> float:
+    if x - x != 0:
+        raise OverflowError
+    return x
+
+
+_COMPARISONS = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
+_MATH1 = {"SQRT": ("_sqrt", False), "LN": ("_ln", False), "LOG10": ("_log10", False),
+          "LOG": ("_log10", False), "ABS": ("abs", False)}
+
+
+class _CellCompiler:
+    """Translates one cell's formula; collects the cells it reads."""
+
+    def __init__(self, sheets: dict[str, Sheet], names: dict[int, str], cell: Cell) -> None:
+        self.sheets = sheets
+        self.names = names
+        self.cell = cell
+        self.reads: dict[str, Cell] = {}
+
+    def var(self, sheet: str, row: int, col: int) -> str:
+        target = self.sheets[sheet].cells.get((row, col)) if sheet in self.sheets else None
+        if target is None:
+            raise NotCompiled  # an empty cell: its meaning depends on the context
+        name = f"v{self.names.setdefault(id(target), len(self.names))}"
+        self.reads[name] = target
+        return name
+
+    def range_vars(self, node: AreaRef) -> list[str]:
+        rng = node.at(self.cell.sheet, self.cell.row, self.cell.col)
+        if rng.size > MAX_UNROLLED_RANGE or rng.sheet not in self.sheets:
+            raise NotCompiled
+        cells = self.sheets[rng.sheet].cells
+        # empty cells are skipped by the SUM family; a cell created later invalidates the plans
+        return [self.var(rng.sheet, r, c) for r, c in rng.cells() if (r, c) in cells]
+
+    def expr(self, node: Node) -> _Expr:
+        t = type(node)
+        if t is Const:
+            if type(node.value) is float:  # type: ignore[attr-defined]
+                return _Expr(repr(node.value))  # type: ignore[attr-defined]
+            raise NotCompiled
+        if t is CellRef:
+            r, c = node.at(self.cell.row, self.cell.col)  # type: ignore[attr-defined]
+            return _Expr(self.var(node.sheet or self.cell.sheet, r, c))  # type: ignore[attr-defined]
+        if t is Unary:
+            a = self.number(node.operand)  # type: ignore[attr-defined]
+            op = node.op  # type: ignore[attr-defined]
+            if op == "-":
+                return _Expr(f"(-{a.src})", a.may_overflow)
+            if op == "%":
+                return _Expr(f"({a.src}/100.0)", a.may_overflow)
+            return a
+        if t is Binary:
+            return self.binary(node)  # type: ignore[arg-type]
+        if t is Call:
+            return self.call(node)  # type: ignore[arg-type]
+        raise NotCompiled
+
+    def number(self, node: Node) -> _Expr:
+        e = self.expr(node)
+        if e.logical:
+            raise NotCompiled
+        return e
+
+    def binary(self, node: Binary) -> _Expr:
+        op = node.op
+        if op in _COMPARISONS:
+            a, b = self.number(node.left), self.number(node.right)
+            return _Expr(f"({a.finite()} {_COMPARISONS[op]} {b.finite()})", logical=True)
+        a, b = self.number(node.left), self.number(node.right)
+        if op in "+-*":
+            return _Expr(f"({a.src} {op} {b.src})", True)
+        if op == "/":
+            return _Expr(f"({a.src} / {b.finite()})", True)
+        if op == "^":
+            if type(node.right) is Const and node.right.value == 2.0 and a.src.isidentifier():
+                return _Expr(f"({a.src} * {a.src})", True)
+            return _Expr(f"_pow({a.finite()}, {b.finite()})")
+        raise NotCompiled
+
+    def call(self, node: Call) -> _Expr:
+        name, args = node.name, node.args
+        if name == "IF" and len(args) == 3:
+            condition = self.expr(args[0])
+            a, b = self.expr(args[1]), self.expr(args[2])
+            if a.logical != b.logical:
+                raise NotCompiled
+            return _Expr(f"({a.src} if {condition.finite()} else {b.src})",
+                         a.may_overflow or b.may_overflow, a.logical)
+        if name in _MATH1 and len(args) == 1:
+            a = self.number(args[0])
+            return _Expr(f"{_MATH1[name][0]}({a.src})", a.may_overflow)
+        if name == "EXP" and len(args) == 1:
+            return _Expr(f"_exp({self.number(args[0]).finite()})")
+        if name in ("SUM", "SUMSQ", "COUNT", "AVERAGE") and len(args) == 1 and type(args[0]) is AreaRef:
+            names = self.range_vars(args[0])  # type: ignore[arg-type]
+            if name == "COUNT":
+                return _Expr(f"{float(len(names))!r}")
+            terms = [f"{v} * {v}" for v in names] if name == "SUMSQ" else names
+            total = " + ".join(["0.0"] + terms)
+            if name == "AVERAGE":
+                if not names:
+                    raise NotCompiled
+                return _Expr(f"(({total}) / {float(len(names))!r})", True)
+            return _Expr(f"({total})", True)
+        raise NotCompiled
+
+
+def _cell_code(cell: Cell, own: str, compiler: _CellCompiler) -> list[str]:
+    if cell.array_range is not None:
+        return [f"_slow({own})"]  # an array formula fills its whole range
+    try:
+        result = compiler.expr(cell.node)  # type: ignore[arg-type]
+    except NotCompiled:
+        return [f"_slow({own})"]
+    checks = " and ".join(f"type({v}) is float" for v in compiler.reads) or "True"
+    reads = "; ".join(f"{v} = {v}_cell.value" for v in compiler.reads)
+    lines = ["try:"]
+    if reads:
+        lines.append(f"    {reads}")
+    # + 0.0 turns -0.0 into 0, as the interpreter stores numbers
+    value = result.src if result.logical else f"{result.src} + 0.0"
+    lines += [f"    if {checks}:",
+              f"        r = {value}",
+              "        if r - r == 0:",
+              f"            {own}.value = r; {own}.dirty = False",
+              "        else:",
+              f"            _slow({own})",
+              "    else:",
+              f"        _slow({own})",
+              "except _FAST_PATH_FAILURES:",
+              f"    _slow({own})"]
+    return lines
+
+
+def compile_plan(sheets: dict[str, Sheet], units: list[Cell | Block], *,
+                 evaluate_cell: Callable[[Cell], None],
+                 evaluate_block: Callable[[Block], None]) -> Callable[[], None]:
+    """One function computing ``units`` in order; a cell whose fast path fails is handed to
+    ``evaluate_cell`` (the interpreter), a block to ``evaluate_block`` (the numpy backend)."""
+    names: dict[int, str] = {}
+    env: dict[str, object] = {
+        "_slow": evaluate_cell, "_block": evaluate_block, "_fin": _fin, "_pow": power,
+        "_sqrt": math.sqrt, "_ln": math.log, "_log10": math.log10, "_exp": math.exp,
+        "_FAST_PATH_FAILURES": (ArithmeticError, ValueError, TypeError, ErrorResult),
+    }
+    chunks: list[list[str]] = []
+    for start in range(0, len(units), CHUNK):
+        body: list[str] = []
+        for i, unit in enumerate(units[start:start + CHUNK], start):
+            if type(unit) is Block:
+                env[f"b{i}"] = unit
+                body.append(f"_block(b{i})")
+                continue
+            own = f"u{i}"
+            env[own] = unit
+            compiler = _CellCompiler(sheets, names, unit)  # type: ignore[arg-type]
+            body.extend(_cell_code(unit, own, compiler))  # type: ignore[arg-type]
+            for v, target in compiler.reads.items():
+                env[f"{v}_cell"] = target
+        chunks.append(body)
+    # Python's compiler needs memory in proportion to the source it compiles: one part at a time.
+    for k, body in enumerate(chunks):
+        source = f"def part{k}():\n" + "".join(f"    {line}\n" for line in body)
+        exec(compile(source, f"<cellgrad plan part {k}>", "exec"), env)
+    parts = [env[f"part{k}"] for k in range(len(chunks))]
+
+    def plan() -> None:
+        for part in parts:
+            part()  # type: ignore[operator]
+
+    return plan

@@ -1,0 +1,169 @@
+"""``cellgrad check [PATH ...] [--json] [--device cpu|cuda] [--epochs N]``: the exact engine, the
+torch backend and the hand-written torch models, cell by cell.
+
+Per tab: how many cells were compared and the largest absolute and relative difference over all
+pairs of the three (a cell is compared when at least two of them give it a number). Optimizer
+tabs are first trained ``--epochs`` epochs (default 50) by their own ``somesteps`` macro in the
+exact engine, while the torch model trains from the same starting state on its own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import asdict, dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import WorkbookError
+
+if TYPE_CHECKING:
+    import torch
+
+    from ..workbook import Workbook
+
+HANDOUTS = ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx")
+WORKBOOKS_DIR = Path(__file__).resolve().parents[2] / "workbooks"
+DEFAULT_EPOCHS = 50
+ACROSS_ENGINES = 1e-9  # relative, float64
+Address = tuple[str, int, int]
+
+
+@dataclass
+class TabReport:
+    workbook: str
+    sheet: str
+    cells: int
+    max_abs: float
+    max_rel: float
+    epochs: int
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="workbooks to check (default: the handouts in workbooks/)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--device", help="cpu or cuda (default: cuda when available, else cpu)")
+    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, metavar="N",
+                        help=f"epochs of each optimizer tab's macro (default {DEFAULT_EPOCHS})")
+
+
+def default_paths() -> list[Path]:
+    missing = [name for name in HANDOUTS if not (WORKBOOKS_DIR / name).is_file()]
+    if missing:
+        raise WorkbookError(f"no handouts {', '.join(missing)} in {WORKBOOKS_DIR} "
+                            "(run cellgrad build, or name the workbooks to check)")
+    return [WORKBOOKS_DIR / name for name in HANDOUTS]
+
+
+def run(args: argparse.Namespace) -> int:
+    # torch is imported here, not with the module: the CLI imports every command to build its parser
+    from ..ml.torch_backend import pick_device
+    from ..ml.torch_models.graddesc import TABS as OPTIMIZER_TABS
+
+    device = pick_device(args.device)
+    if args.epochs < 0:
+        raise WorkbookError(f"--epochs must be 0 or more, not {args.epochs}")
+    paths = [Path(p) for p in args.paths] or default_paths()
+    reports = [r for path in paths for r in check_workbook(path, device, args.epochs)]
+    agreed = all(r.max_rel <= ACROSS_ENGINES for r in reports)
+    if args.json:
+        print(json.dumps({"device": device.type, "tabs": [asdict(r) for r in reports]}))
+        return 0 if agreed else 1
+    print_table(reports, str(device))
+    unmacroed = sorted({r.sheet for r in reports if r.sheet in OPTIMIZER_TABS and not r.epochs})
+    if unmacroed and args.epochs:
+        print(f"cellgrad check: no macros for {', '.join(unmacroed)}: compared at the workbook's state",
+              file=sys.stderr)
+    return 0 if agreed else 1
+
+
+def print_table(reports: list[TabReport], device: str) -> None:
+    print(f"device: {device}")
+    print(f"{'workbook':<22} {'sheet':<16} {'cells':>6} {'max_abs':>10} {'max_rel':>10}  {'epochs':>6}")
+    for r in reports:
+        flag = "  *" if r.max_rel > ACROSS_ENGINES else ""
+        print(f"{r.workbook:<22} {r.sheet:<16} {r.cells:>6} {r.max_abs:>10.3g} {r.max_rel:>10.3g}  "
+              f"{r.epochs:>6}{flag}")
+    if any(r.max_rel > ACROSS_ENGINES for r in reports):
+        print(f"* above {ACROSS_ENGINES:g} relative: the three computations disagree (exit code 1)")
+
+
+def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabReport]:
+    """Train the optimizer tabs (macros in the exact engine, models in torch), then compare."""
+    from ..macros import EngineSheet, Training, optimizer_tabs
+    from ..ml.torch_backend import TorchWorkbook
+    from ..ml.torch_models import has_model
+    from ..ml.torch_models import inputs as tab_inputs
+    from ..ml.torch_models.graddesc import TABS as OPTIMIZER_TABS
+    from ..workbook import Workbook
+
+    book = Workbook.load(path)
+    book.check_supported()
+    book.calculate()
+    tabs = [s for s in book.sheets if has_model(s)]
+    trained = {s: epochs if s in OPTIMIZER_TABS and s in optimizer_tabs() else 0 for s in tabs}
+    models = {s: _model(book, s, device, trained[s]) for s in tabs}  # from the starting state
+    for sheet, n in trained.items():
+        if n:
+            Training(EngineSheet(book, sheet)).run(n)
+    inputs = list(dict.fromkeys(ref for s in tabs for ref in tab_inputs(book, s)))
+    values = TorchWorkbook(book, inputs, device).evaluate().computed_cells()
+    reports = []
+    for sheet in book.sheets:
+        cells = compare(book, sheet, values, models.get(sheet, []))
+        if cells:
+            reports.append(TabReport(path.name, sheet, len(cells), max((d[0] for d in cells.values())),
+                                     max((d[1] for d in cells.values())), trained.get(sheet, 0)))
+    return reports
+
+
+def _model(book: Workbook, sheet: str, device: torch.device, epochs: int) -> list[tuple[str, torch.Tensor]]:
+    """A tab's model; a tab that only shares a lesson tab's name is bad input, not a crash."""
+    from ..ml.torch_models import predict
+
+    try:
+        return predict(book, sheet, device, epochs)
+    except (ArithmeticError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+        raise WorkbookError(f"sheet {sheet!r} is not laid out as the lesson's {sheet} tab "
+                            f"({type(exc).__name__}: {exc})", file=book.path) from None
+
+
+def compare(book: Workbook, sheet: str, torch_values: dict[Address, float],
+            models: list[tuple[str, torch.Tensor]]) -> dict[Address, tuple[float, float]]:
+    """Per cell of the sheet given a number by at least two of exact engine, torch backend and
+    model: the largest (absolute, relative) difference between any two of its values."""
+    seen: dict[Address, list[float]] = {}
+    for cell in book.sheets[sheet].cells.values():
+        address = (sheet, cell.row, cell.col)
+        if address in torch_values:
+            seen.setdefault(address, []).append(torch_values[address])
+    for ref, tensor in models:
+        rng = book.resolve(ref)
+        predicted = tensor.detach().cpu().numpy().reshape(rng.height, rng.width)
+        for (r, c), v in zip(rng.cells(), predicted.ravel().tolist()):
+            seen.setdefault((rng.sheet, r, c), []).append(v)
+    out = {}
+    for address, values in seen.items():
+        exact = book.current(*address)
+        if type(exact) is float:
+            values = [exact] + values
+        if len(values) >= 2:
+            out[address] = largest_difference(values)
+    return out
+
+
+def largest_difference(values: list[float]) -> tuple[float, float]:
+    """The largest |x - y| and |x - y| / max(|x|, |y|) over all pairs (0 when both are 0; a NaN
+    on either side is an infinite difference)."""
+    worst_abs = worst_rel = 0.0
+    for x, y in combinations(values, 2):
+        d = abs(x - y)
+        if not math.isfinite(d):
+            return math.inf, math.inf
+        scale = max(abs(x), abs(y))
+        worst_abs = max(worst_abs, d)
+        worst_rel = max(worst_rel, d / scale if scale else 0.0)
+    return worst_abs, worst_rel

@@ -1,0 +1,53 @@
+"""The ``cellgrad`` command line (also ``python -m cellgrad``).
+
+Each subcommand lives in its own module under :mod:`cellgrad.cli` and is imported only when
+used, so ``cellgrad eval`` does not pay for importing torch. Errors the user can act on are
+printed as one line, with exit code 2, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..core.errors import CellgradError
+
+# subcommand -> module in cellgrad.cli with add_arguments(parser) and run(args) -> int
+COMMANDS: dict[str, tuple[str, str]] = {
+    "eval": ("evaluate", "recompute every formula and compare with the values Excel cached"),
+    "run": ("run", "press an optimizer tab's Reset, Run or Step buttons (graddesc macros)"),
+    "build": ("build", "write the lesson's handout workbooks from their definitions in sheets/"),
+    "check": ("check", "exact engine, torch backend and hand-written torch models, cell by cell"),
+    "solve": ("solve", "Excel's Solver without Excel: optimize a sheet's stored Solver model with torch"),
+}
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cellgrad", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command = importlib.import_module(f"cellgrad.cli.{module}")
+        command.add_arguments(sub_parser)
+        sub_parser.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except CellgradError as exc:
+        print(f"cellgrad {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"cellgrad {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""Excel's cell values and the coercion rules that every operator and function shares.
+
+A value is one of: ``None`` (an empty cell), ``float`` (every number, never ``int``), ``str``,
+``bool``, or an :class:`ExcelError`. Ranges and arrays are :class:`cellgrad.core.references.Range` and
+:class:`Array`. The rules below are written once and reused by the whole function library:
+how text becomes a number, how numbers print as text, how values compare.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from enum import Enum
+from typing import Iterator, Union
+
+
+class ExcelError(Enum):
+    """Excel's error values. Members are singletons: compare with ``is``."""
+
+    NULL = "#NULL!"
+    DIV0 = "#DIV/0!"
+    VALUE = "#VALUE!"
+    REF = "#REF!"
+    NAME = "#NAME?"
+    NUM = "#NUM!"
+    NA = "#N/A"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return self.value
+
+    @classmethod
+    def from_text(cls, text: str) -> "ExcelError":
+        return _ERRORS_BY_TEXT[text.upper()]
+
+    @classmethod
+    def is_error_text(cls, text: str) -> bool:
+        return text.upper() in _ERRORS_BY_TEXT
+
+
+_ERRORS_BY_TEXT = {e.value: e for e in ExcelError}
+# Excel's ERROR.TYPE numbering, also the order in which errors are reported.
+ERROR_CODES = {ExcelError.NULL: 1, ExcelError.DIV0: 2, ExcelError.VALUE: 3, ExcelError.REF: 4,
+               ExcelError.NAME: 5, ExcelError.NUM: 6, ExcelError.NA: 7}
+
+Scalar = Union[None, float, str, bool, ExcelError]
+
+
+class ErrorResult(Exception):
+    """Raised inside evaluation to propagate an Excel error value to the enclosing formula."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ExcelError) -> None:
+        self.error = error
+
+
+class Array:
+    """A 2-D array of scalar values: an array constant or a function's array result."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[list[Scalar]]) -> None:
+        self.rows = rows
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def __iter__(self) -> Iterator[Scalar]:
+        for row in self.rows:
+            yield from row
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Array) and other.rows == self.rows
+
+    def __repr__(self) -> str:
+        return f"Array({self.rows!r})"
+
+
+# --- numbers from text --------------------------------------------------------------------
+_NUMBER_TEXT = re.compile(
+    r"^\s*(?P<sign>[+-]?)\s*\$?\s*(?P<num>(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?)\s*(?P<pct>%?)\s*$")
+
+
+# Dates and times as US-English Excel reads them from text: m/d/y or y-m-d (y/m/d), a time
+# h:mm[:ss] with an optional AM/PM, or a date followed by a time. A date without its year
+# ("1/2") means the current year in Excel; that is not reproducible, so it is not read here.
+_DATE_TEXT = re.compile(r"^(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{1,4})"
+                        r"|(?P<Y>\d{4})[-/](?P<M>\d{1,2})[-/](?P<D>\d{1,2}))(?:\s+(?P<time>.+))?$")
+_TIME_TEXT = re.compile(r"^(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?"
+                        r"\s*(?P<half>[AaPp][Mm])?$")
+_EPOCH = _dt.date(1899, 12, 30)  # serial 0 of the 1900 date system, counted from March 1900
+_LOTUS_LEAP_DAY = 60.0           # Excel keeps Lotus 1-2-3's 29 February 1900 as serial 60
+
+
+def _date_serial(year: int, month: int, day: int) -> float | None:
+    if year < 100:  # "How Excel works with two-digit year numbers": 00-29 are 20xx, 30-99 19xx
+        year += 2000 if year < 30 else 1900
+    if (year, month, day) == (1900, 2, 29):
+        return _LOTUS_LEAP_DAY
+    if year < 1900:
+        return None
+    try:
+        days = (_dt.date(year, month, day) - _EPOCH).days
+    except ValueError:
+        return None
+    return float(days if days > _LOTUS_LEAP_DAY else days - 1)
+
+
+def _time_fraction(text: str) -> float | None:
+    m = _TIME_TEXT.match(text)
+    if not m:
+        return None
+    hours, minutes, seconds = int(m.group("h")), int(m.group("min")), float(m.group("s") or 0)
+    half = (m.group("half") or "").upper()
+    if half:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if half == "PM" else 0)
+    if hours > 23 or minutes > 59 or seconds >= 60:
+        return None
+    return (hours * 3600 + minutes * 60 + seconds) / 86400
+
+
+def date_time_from_text(text: str) -> float | None:
+    """The serial number of a date and/or time written as text (``"6/1/2001"``), or None."""
+    text = text.strip()
+    m = _DATE_TEXT.match(text)
+    if not m:
+        return _time_fraction(text)
+    if m.group("y") is not None:
+        date = _date_serial(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    else:
+        date = _date_serial(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
+    time = _time_fraction(m.group("time")) if m.group("time") else 0.0
+    return None if date is None or time is None else date + time
+
+
+def number_from_text(text: str) -> float | None:
+    """The number Excel reads from text in arithmetic (``"1e3"``, ``" 2 "``, ``"50%"``,
+    ``"6/1/2001"``), or None."""
+    m = _NUMBER_TEXT.match(text)
+    if not m:
+        return date_time_from_text(text)
+    body = m.group("num").replace(",", "")
+    if not body or body in (".",) or body[0] in "eE" or body.startswith(".e") or body.startswith(".E"):
+        return None
+    try:
+        value = float(body)
+    except ValueError:
+        return None
+    if m.group("sign") == "-":
+        value = -value
+    if m.group("pct"):
+        value /= 100.0
+    return value
+
+
+def to_number(value: Scalar) -> float:
+    """Coerce a scalar the way Excel's arithmetic operators do; errors propagate."""
+    t = type(value)
+    if t is float:
+        return value  # type: ignore[return-value]
+    if value is None:
+        return 0.0
+    if t is bool:
+        return 1.0 if value else 0.0
+    if t is str:
+        number = number_from_text(value)  # type: ignore[arg-type]
+        if number is None:
+            raise ErrorResult(ExcelError.VALUE)
+        return number
+    if t is ExcelError:
+        raise ErrorResult(value)  # type: ignore[arg-type]
+    if t is int:
+        return float(value)  # type: ignore[arg-type]
+    raise ErrorResult(ExcelError.VALUE)
+
+
+def to_bool(value: Scalar) -> bool:
+    """Coerce a scalar to a condition, as IF, AND and OR do."""
+    t = type(value)
+    if t is bool:
+        return value  # type: ignore[return-value]
+    if t is float or t is int:
+        return value != 0
+    if value is None:
+        return False
+    if t is str:
+        upper = value.upper()  # type: ignore[union-attr]
+        if upper == "TRUE":
+            return True
+        if upper == "FALSE":
+            return False
+        raise ErrorResult(ExcelError.VALUE)
+    if t is ExcelError:
+        raise ErrorResult(value)  # type: ignore[arg-type]
+    raise ErrorResult(ExcelError.VALUE)
+
+
+def format_number(x: float) -> str:
+    """A number as Excel's General format shows it in text (``&``, ``TEXT`` defaults): 15 digits."""
+    if x == 0:
+        return "0"
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    text = f"{x:.15g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        sign = "-" if exponent.startswith("-") else "+"
+        return f"{mantissa}E{sign}{int(exponent.lstrip('+-')):02d}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def to_text(value: Scalar) -> str:
+    """Coerce a scalar to text, as ``&`` does."""
+    t = type(value)
+    if t is str:
+        return value  # type: ignore[return-value]
+    if t is float or t is int:
+        return format_number(float(value))  # type: ignore[arg-type]
+    if value is None:
+        return ""
+    if t is bool:
+        return "TRUE" if value else "FALSE"
+    if t is ExcelError:
+        raise ErrorResult(value)  # type: ignore[arg-type]
+    raise ErrorResult(ExcelError.VALUE)
+
+
+# --- comparison ------------------------------------------------------------------------------
+# Excel orders values by type first: numbers < text < logicals; an empty cell compares as 0,
+# "" or FALSE, whichever matches the other side's type.
+_RANK = {float: 0, int: 0, str: 1, bool: 2}
+
+
+def _comparable(value: Scalar, other: Scalar) -> Scalar:
+    if value is None:
+        t = type(other)
+        if t is str:
+            return ""
+        if t is bool:
+            return False
+        return 0.0
+    return value
+
+
+def compare(left: Scalar, right: Scalar) -> int:
+    """-1, 0 or 1 as Excel's comparison operators see it; errors propagate (left first)."""
+    if type(left) is ExcelError:
+        raise ErrorResult(left)  # type: ignore[arg-type]
+    if type(right) is ExcelError:
+        raise ErrorResult(right)  # type: ignore[arg-type]
+    a = _comparable(left, right)
+    b = _comparable(right, left)
+    ra, rb = _RANK[type(a)], _RANK[type(b)]
+    if ra != rb:
+        return -1 if ra < rb else 1
+    if ra == 1:
+        a = a.lower()  # type: ignore[union-attr]
+        b = b.lower()  # type: ignore[union-attr]
+    return (a > b) - (a < b)  # type: ignore[operator]
+
+
+def checked_number(x: float) -> float:
+    """A float result as Excel stores it: overflow and NaN are ``#NUM!``; ``-0.0`` is 0."""
+    if x != x or x in (math.inf, -math.inf):
+        raise ErrorResult(ExcelError.NUM)
+    return x + 0.0
+
+
+def is_number(value: object) -> bool:
+    return type(value) is float

@@ -1,0 +1,41 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from typing import Iterator
+
+from ..core.errors import WorkbookError
+
+
+@contextmanager
+def atomic_path(target: str) -> Iterator[str]:
+    """A temporary path beside ``target``; it replaces ``target`` only if the block succeeds."""
+    directory = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(directory):
+        raise WorkbookError("output directory does not exist", file=directory)
+    if not os.access(directory, os.W_OK):
+        raise WorkbookError("output directory is not writable", file=directory)
+    fd, tmp = tempfile.mkstemp(prefix=".cellgrad-", suffix=os.path.splitext(target)[1], dir=directory)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved workbook is an ordinary file
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes(target: str, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
