@@ -6,7 +6,7 @@ from typing import Iterable
 
 from ..core.cells import Cell, Sheet
 from ..core.errors import CircularReferenceError
-from ..core.ir import AreaRef, CellRef, Node
+from ..core.ir import AreaRef, Binary, Call, CellRef, Node
 from ..core.references import Range
 
 Address = tuple[str, int, int]
@@ -15,15 +15,38 @@ Address = tuple[str, int, int]
 LARGE_RANGE = 20_000
 
 
-def static_references(node: Node, sheet: str, row: int, col: int) -> Iterable[Address | Range]:
-    """The cells and ranges a formula reads, as far as they are known without evaluating it."""
-    for n in node.walk():
-        t = type(n)
-        if t is CellRef:
-            r, c = n.at(row, col)  # type: ignore[attr-defined]
-            yield (n.sheet or sheet, r, c)  # type: ignore[attr-defined]
-        elif t is AreaRef:
-            yield n.at(sheet, row, col)  # type: ignore[attr-defined]
+# Functions that use where their argument is, never what it holds: its references are not
+# dependencies, so =ROW(A4) in A4 is computed, not circular. Within such an argument, OFFSET's and
+# INDEX's reference argument is a position too (ROWS(OFFSET(A1,0,0,B1))); their other arguments,
+# and the arguments of any other function there, are values and still read.
+POSITION_ONLY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS"})
+_POSITIONAL_BASE = frozenset({"OFFSET", "INDEX"})
+
+
+def static_references(node: Node, sheet: str, row: int, col: int,
+                      position: bool = False) -> Iterable[Address | Range]:
+    """The cells and ranges a formula reads, as far as they are known without evaluating it
+    (``position``: ``node`` is an argument whose position alone is used)."""
+    t = type(node)
+    if t is CellRef:
+        if not position:
+            r, c = node.at(row, col)  # type: ignore[attr-defined]
+            yield (node.sheet or sheet, r, c)  # type: ignore[attr-defined]
+        return
+    if t is AreaRef:
+        if not position:
+            yield node.at(sheet, row, col)  # type: ignore[attr-defined]
+        return
+    if t is Call:
+        name = node.name  # type: ignore[attr-defined]
+        for i, arg in enumerate(node.args):  # type: ignore[attr-defined]
+            positional = i == 0 and (name in POSITION_ONLY or position and name in _POSITIONAL_BASE)
+            yield from static_references(arg, sheet, row, col, positional)
+        return
+    # the reference operators (A1:B2, A1 B2) keep the position context; other operators need values
+    inner = position and t is Binary and node.op in (":", " ")  # type: ignore[attr-defined]
+    for child in node.children():
+        yield from static_references(child, sheet, row, col, inner)
 
 
 class DependencyGraph:
