@@ -40,7 +40,8 @@ class Report:
     formula_cells: int = 0
     matched: int = 0
     mismatched: list[Mismatch] = field(default_factory=list)
-    volatile: list[str] = field(default_factory=list)
+    volatile: list[str] = field(default_factory=list)   # left out: random draws and what they feed
+    replayed: int = 0   # random draws that took the value Excel cached
     unsupported: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -51,7 +52,7 @@ class Report:
     def as_json(self) -> dict:
         return {"file": self.file, "formula_cells": self.formula_cells, "matched": self.matched,
                 "mismatched": [asdict(m) for m in self.mismatched], "volatile": self.volatile,
-                "unsupported": self.unsupported, "seconds": round(self.seconds, 6)}
+                "replayed": self.replayed, "unsupported": self.unsupported, "seconds": round(self.seconds, 6)}
 
 
 def _formula_text(cell: Cell) -> str:
@@ -60,7 +61,8 @@ def _formula_text(cell: Cell) -> str:
 
 
 def random_dependents(book: Workbook) -> set[Cell]:
-    """Cells that call RAND/RANDBETWEEN or depend on one: Excel's draws cannot be reproduced."""
+    """Cells that draw new random numbers (RAND, RANDBETWEEN) or depend on one: Excel's draws
+    cannot be reproduced. Draws replayed from Excel's cached values are not among them."""
     out: set[Cell] = set()
     stack = list(book.random_cells)
     while stack:
@@ -77,12 +79,15 @@ def random_dependents(book: Workbook) -> set[Cell]:
 
 
 def check(book: Workbook) -> Report:
-    """Recalculate everything and compare every formula cell with Excel's cached value."""
+    """Recalculate everything and compare every formula cell with Excel's cached value. Random
+    draws are left out; what depends on them is compared if the draws were replayed
+    (``Workbook.load(path, replay_random=True)``)."""
     report = Report(book.path or "")
     start = time.perf_counter()
     book.calculate()
     report.seconds = time.perf_counter() - start
-    volatile = random_dependents(book)
+    volatile = random_dependents(book) | set(book.replayed)
+    report.replayed = len(book.replayed)
     for cell in book.cells():
         if cell.node is None:
             continue

@@ -19,7 +19,7 @@ from .calc.calculation import Calculation
 from .core.cells import Cell, DefinedName, Sheet
 from .core.errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
                           WorkbookError)
-from .core.ir import Call, Const, Node
+from .core.ir import ArrayConst, Call, Const, Node
 from .core.parser import ParseError, parse_formula
 from .core.references import Range, parse_cell, split_sheet
 from .core.values import ExcelError, Scalar
@@ -44,7 +44,7 @@ class Workbook:
     """A workbook whose formulas the engine computes."""
 
     def __init__(self, sheets: list[Sheet], names: dict[str, DefinedName], *,
-                 path: str | None = None, seed: int | None = 0) -> None:
+                 path: str | None = None, seed: int | None = 0, replay_random: bool = False) -> None:
         self.path = path
         self.sheets: dict[str, Sheet] = {s.name: s for s in sheets}
         self.names = names
@@ -54,6 +54,9 @@ class Workbook:
         self._parse_all()
         random_cells = [c for s in sheets for c in s.cells.values()
                         if c.node is not None and _calls_random(c.node)]
+        self.replayed: list[Cell] = []  # random cells holding the draws Excel cached
+        if replay_random:
+            random_cells = self._replay_draws(random_cells)
         try:
             self.calc = Calculation(self.sheets, seed=seed, random_cells=random_cells)
         except FormulaError as exc:
@@ -61,11 +64,14 @@ class Workbook:
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | os.PathLike, *, seed: int | None = 0, calculate: bool = False) -> "Workbook":
-        """Read a workbook; values are Excel's cached ones until ``calculate()``."""
+    def load(cls, path: str | os.PathLike, *, seed: int | None = 0, calculate: bool = False,
+             replay_random: bool = False) -> "Workbook":
+        """Read a workbook; values are Excel's cached ones until ``calculate()``. With
+        ``replay_random`` each RAND/RANDBETWEEN/RANDARRAY cell keeps the draw Excel cached instead
+        of drawing anew (``seed``), so what depends on the draws can be compared with Excel."""
         path = os.fspath(path)
         sheets, names, _ = read_cells(path)
-        book = cls(sheets, names, path=path, seed=seed)
+        book = cls(sheets, names, path=path, seed=seed, replay_random=replay_random)
         if calculate:
             book.calculate()
         return book
@@ -118,6 +124,19 @@ class Workbook:
             finally:
                 self._resolving.discard(key)
         return self._name_nodes[key]
+
+    def _replay_draws(self, random_cells: list[Cell]) -> list[Cell]:
+        """Make each random cell a constant holding Excel's cached draw; the cells without a
+        complete cached value are returned: they go on drawing."""
+        drawing = []
+        for cell in random_cells:
+            node = _cached_draw(cell, self.sheets[cell.sheet])
+            if node is None:
+                drawing.append(cell)
+                continue
+            cell.node = node
+            self.replayed.append(cell)
+        return drawing
 
     def check_supported(self) -> None:
         """Raise UnsupportedFunctionError for the first cell that calls an unknown function."""
@@ -301,6 +320,19 @@ def _calls_random(node: Node) -> bool:
             if spec is not None and spec.random:
                 return True
     return False
+
+
+def _cached_draw(cell: Cell, sheet: Sheet) -> Node | None:
+    """The value Excel cached for a random cell (the whole target of an array formula) as a
+    constant node, or None where the file holds none."""
+    if cell.array_range is None:
+        return None if cell.cached is None else Const(cell.cached)
+    target = cell.array_range
+    rows = tuple(tuple(sheet.cells[(r, c)].cached for c in range(target.c1, target.c2 + 1))
+                 for r in range(target.r1, target.r2 + 1))
+    if any(v is None for row in rows for v in row):
+        return None
+    return ArrayConst(rows)
 
 
 def _as_scalar(value: object) -> Scalar:
