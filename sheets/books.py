@@ -1,7 +1,6 @@
 """The three handouts, by name, each in the state its reset macros leave it, and their files."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from ..core.errors import WorkbookError
@@ -9,7 +8,6 @@ from . import collab, entropy, graddesc, macro_workbook, writer
 from .layout import Book
 from .reset import apply_reset
 
-WORKBOOKS_DIR = Path(__file__).resolve().parents[1] / "workbooks"
 DEFINITIONS: dict[str, Callable[[], Book]] = {
     "collab_filter": collab.book,
     "graddesc": graddesc.book,

@@ -97,12 +97,6 @@ def _err2(tab: Tab, col: str = "L") -> None:
     tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUM({col}{FIRST}:{col}{LAST}))")
 
 
-def _broken_names(tab: Tab, *names: str) -> None:
-    """Names the lesson's workbook has on this tab whose cells were deleted (#REF!). Kept so
-    the tab's names are the lesson's; no macro of this tab uses them."""
-    tab.names.update({name: f"{tab.name}!#REF!" for name in names})
-
-
 def basic() -> Tab:
     tab = Tab("basic")
     tab.put("B1", "intercept", role="header")
@@ -159,7 +153,6 @@ def momentum() -> Tab:
     _names(tab, lr=("D2", None), momlast=(f"J{LAST}", f"K{LAST}"),
            momtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), pct_clipped=("M33", None),
            max_clipped=("M34", None))
-    _broken_names(tab, "gradtarget", "ms_last")
     return tab
 
 
@@ -172,7 +165,6 @@ def rmsprop() -> Tab:
                 "J": "=J{p}*$J$1+$K$1*F{r}^2", "K": "=K{p}*$J$1+$K$1*G{r}^2"})
     _names(tab, gradtarget=(f"J{STATE_ROW}", f"K{STATE_ROW}"), ms_last=(f"J{LAST}", f"K{LAST}"),
            max_clipped=("K34", None))
-    _broken_names(tab, "pct_clipped")
     return tab
 
 
@@ -309,9 +301,18 @@ README = (
     ("adam_ann:", "Adam with learning-rate annealing: lr is divided by 4 when the gradients grow."),
     ("adagrad_ann:", "Adagrad with the same annealing."),
     (None, None),
-    ("On each optimizer tab: reset", "puts a and b back to 1 (and the optimizer state to its start)."),
-    ("one step", "copies the last row's a and b to the top: one more epoch."),
-    ("some steps", "runs five epochs. Orange cells are the weights, blue the targets."),
+    ("The buttons on each optimizer tab:", None),
+    ("Reset", "Puts a and b back to 1, and the optimizer state (and lr) back to its start."),
+    ("Step", "One epoch: copies the last row's a, b and state to the top row, and recalculates."),
+    ("Run", "Five epochs, as five Steps under manual calculation (the lesson's somesteps)."),
+    ("Orange cells are the weights, blue cells the targets.", None),
+    (None, None),
+    ("Run, Step and Reset", "Run the tab's own VBA macros (somesteps, onestep, reset): any Excel "
+     "with macros enabled."),
+    ("Run in Python, Step in Python,", "Do the same through cellgrad, which runs those macros in "
+     "Python with xlwings."),
+    ("Reset in Python", "They need Python with cellgrad (pip install cellgrad); without it they "
+     "say so in one line."),
 )
 
 
@@ -322,7 +323,7 @@ def readme() -> Tab:
             tab.put(f"A{r}", a, role="title" if r == 1 or a.endswith(":") and b is None else None)
         if b is not None:
             tab.put(f"B{r}", b)
-    tab.column_widths.update({"A": 28, "B": 100})
+    tab.column_widths.update({"A": 30, "B": 100})
     return tab
 
 

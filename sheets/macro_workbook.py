@@ -7,10 +7,13 @@ write all this handout needs: formulas with their cached values, sheet-scoped na
 :class:`cellgrad.sheets.layout.Book`; this one adds only what a macro-enabled workbook has besides.
 
 The VBA project (:mod:`cellgrad.files.vba_project`) holds, in each optimizer tab's sheet module,
-the tab's macros exactly as cellgrad runs them (``engine/macros/vba/<tab>.bas``), and a module
-``cellgrad`` whose CellgradRun / CellgradStep / CellgradReset call Python through xlwings'
-RunPython. The sheets' code names are set to the document modules' names, or Excel would add
-duplicate modules when it opens the file.
+the tab's macros exactly as cellgrad runs them (``engine/macros/vba/<tab>.bas``): the tab's Run,
+Step and Reset buttons call them, as the lesson's buttons do, in any Excel. A second group, "Run
+in Python", "Step in Python" and "Reset in Python", calls the module ``cellgrad``, whose subs run
+the same macros through cellgrad with xlwings' ``RunPython``; xlwings' standalone VBA module is
+embedded (read from the installed xlwings at build time), so the project references no add-in.
+The sheets' code names are set to the document modules' names, or Excel would add duplicate
+modules when it opens the file.
 """
 from __future__ import annotations
 
@@ -24,35 +27,42 @@ from ..core.errors import WorkbookError
 from ..core.references import parse_cell
 from ..core.values import ExcelError
 from ..files.atomic import write_bytes
-from ..files.vba_project import VbaModule, vba_project
+from ..files.vba_project import VbaModule, vba_project, xlwings_standalone_modules
 from ..macros.vba import VBA_DIR, optimizer_tabs
 from .engine_book import to_engine
 from .layout import NUMBER_FORMAT, Book, Cell, Chart, Tab
-from .writer import BLUE, EPOCH, GREY, MARKER, ORANGE
+from .writer import BLUE, EPOCH, GREY, MARKER, ORANGE, PIXELS_PER_CM, page_setup
 
 BUTTON_MODULE = VBA_DIR / "buttons" / "cellgrad.bas"
-BUTTONS = (("Run", "CellgradRun"), ("Step", "CellgradStep"), ("Reset", "CellgradReset"))
-BUTTON_SIZE = {"width": 72, "height": 24}
-PIXELS_PER_CM = 37.8
+# (caption, the tab's own macro): the lesson's buttons, in the sheet module
+VBA_BUTTONS = (("Run", "somesteps"), ("Step", "onestep"), ("Reset", "reset"))
+# (caption, the sub of BUTTON_MODULE that runs the same macro in Python)
+PYTHON_BUTTONS = (("Run in Python", "CellgradRun"), ("Step in Python", "CellgradStep"),
+                  ("Reset in Python", "CellgradReset"))
+BUTTON_HEIGHT = 24
+BUTTON_WIDTHS = (72, 112)  # pixels: the VBA group, the Python group (longer captions)
 _FILLS = {"parameter": ORANGE, "target": BLUE, "state": GREY}
 _CHART_TYPES = {"line": "line", "bar": "column", "scatter": "scatter"}
 
 
-def button_macros(tab: Tab) -> list[tuple[str, str]]:
-    """(caption, macro) of the buttons a tab gets: every tab that has macros gets all three."""
-    return list(BUTTONS) if tab.name in optimizer_tabs() else []
+def button_groups(tab: Tab) -> list[list[tuple[str, str]]]:
+    """The (caption, macro) of each group of buttons a tab gets, as the workbook names the
+    macros: every tab with macros gets Run, Step and Reset, and the same in Python."""
+    if tab.name not in optimizer_tabs():
+        return []
+    return [[(caption, f"{tab.name}.{sub}") for caption, sub in VBA_BUTTONS], list(PYTHON_BUTTONS)]
 
 
 def vba_modules(book: Book) -> list[VbaModule]:
-    """ThisWorkbook, a document module per sheet (an optimizer tab's holds its macros), and the
-    module the buttons call."""
-    modules = [VbaModule("ThisWorkbook", "", document="workbook")]
+    """ThisWorkbook, a document module per sheet (an optimizer tab's holds its macros), the
+    module the Python buttons call, and xlwings' standalone modules that define RunPython."""
+    modules = [VbaModule("ThisWorkbook", "", "workbook")]
     for tab in book.tabs:
         path = VBA_DIR / f"{tab.name}.bas"
         code = path.read_text(encoding="utf-8") if tab.name in optimizer_tabs() else ""
-        modules.append(VbaModule(tab.name, code, document="worksheet"))
+        modules.append(VbaModule(tab.name, code, "worksheet"))
     modules.append(VbaModule(BUTTON_MODULE.stem, BUTTON_MODULE.read_text(encoding="utf-8")))
-    return modules
+    return modules + xlwings_standalone_modules()
 
 
 class _ExactWorksheet(Worksheet):
@@ -165,11 +175,18 @@ def _write_tab(workbook: xlsxwriter.Workbook, tab: Tab, formats: _Formats, value
         sheet.set_column(f"{column}:{column}", width)
     if tab.freeze:
         sheet.freeze_panes(tab.freeze)
+    setup = page_setup(tab)
+    sheet.print_area(setup.area)
+    if setup.landscape:
+        sheet.set_landscape()
+    sheet.fit_to_pages(1, setup.pages_tall)
     for spec in tab.charts:
         sheet.insert_chart(spec.anchor, _chart(workbook, spec))
     column = _free_column(tab)
-    for i, (caption, macro) in enumerate(button_macros(tab)):
-        sheet.insert_button(2 * i, column, {"macro": macro, "caption": caption, **BUTTON_SIZE})
+    for group, (buttons, width) in enumerate(zip(button_groups(tab), BUTTON_WIDTHS)):
+        for i, (caption, macro) in enumerate(buttons):
+            sheet.insert_button(2 * i, column + 2 * group, {"macro": macro, "caption": caption,
+                                                            "width": width, "height": BUTTON_HEIGHT})
 
 
 def package(book: Book) -> bytes:

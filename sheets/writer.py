@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
+from dataclasses import dataclass
 
 import openpyxl
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart
@@ -21,7 +23,10 @@ from openpyxl.chart.trendline import Trendline
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.utils import get_column_letter
 
+from ..core.references import parse_cell
 from ..files.exact_numbers import exact_numbers
 from .layout import NUMBER_FORMAT, Book, Cell, Chart, Tab
 
@@ -39,6 +44,43 @@ FONTS = {"header": Font(bold=True), "title": Font(bold=True, size=12),
          "note": Font(italic=True, color="595959")}
 FILLS = {"parameter": PatternFill("solid", fgColor=ORANGE), "target": PatternFill("solid", fgColor=BLUE),
          "state": PatternFill("solid", fgColor=GREY)}
+
+
+# Excel's defaults, to place a chart's far corner on the grid: a column of 8.43 characters is
+# 64 pixels (7 per character and 5 of padding), a row 20 pixels; 37.8 pixels make a centimetre.
+PIXELS_PER_CM = 37.8
+PIXELS_PER_CHARACTER, COLUMN_PADDING, DEFAULT_COLUMN, ROW_PIXELS = 7, 5, 8.43, 20
+ROWS_PER_PAGE = 60  # more rows than a page holds legibly: the tab prints on two pages
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """How a tab prints: its used area, fitted to one page wide and ``pages_tall`` pages."""
+    area: str
+    landscape: bool
+    pages_tall: int
+
+
+def _column_pixels(tab: Tab, column: int) -> float:
+    width = tab.column_widths.get(get_column_letter(column), DEFAULT_COLUMN)
+    return width * PIXELS_PER_CHARACTER + COLUMN_PADDING
+
+
+def page_setup(tab: Tab) -> PageSetup:
+    """The print area (every cell and chart of the tab) and the page it fits on."""
+    last_row = max(parse_cell(a)[0] for a in tab.cells)
+    last_col = max(parse_cell(a)[1] for a in tab.cells)
+    for chart in tab.charts:
+        row, col = parse_cell(chart.anchor)
+        last_row = max(last_row, row + math.ceil(chart.height_cm * PIXELS_PER_CM / ROW_PIXELS))
+        width = chart.width_cm * PIXELS_PER_CM
+        while width > 0:
+            width -= _column_pixels(tab, col)
+            col += 1
+        last_col = max(last_col, col - 1)
+    wide = sum(_column_pixels(tab, c) for c in range(1, last_col + 1)) > last_row * ROW_PIXELS
+    return PageSetup(f"A1:{get_column_letter(last_col)}{last_row}", wide,
+                     1 if last_row <= ROWS_PER_PAGE else 2)
 
 
 def _number_format(cell: Cell) -> str:
@@ -110,6 +152,12 @@ def _write_tab(wb, tab: Tab) -> None:
         ws.column_dimensions[column].width = width
     if tab.freeze:
         ws.freeze_panes = tab.freeze
+    setup = page_setup(tab)
+    ws.print_area = setup.area
+    ws.page_setup.orientation = "landscape" if setup.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = setup.pages_tall
 
 
 def to_openpyxl(book: Book) -> openpyxl.Workbook:

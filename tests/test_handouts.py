@@ -151,6 +151,10 @@ def test_every_reference_name_is_in_the_handout(pair):
             if sheet in NO_SOLVER and key.startswith("SOLVER_"):
                 continue
             got = mine.get(key)
+            if ref.text.endswith("#REF!"):  # names of deleted cells are dropped, not carried
+                if got is not None:
+                    differences.append(f"{sheet}!{ref.name}: carried although it is {ref.text!r}")
+                continue
             if got is None or (got.text, got.hidden) != (ref.text, ref.hidden):
                 differences.append(f"{sheet}!{ref.name}: {got and got.text!r} instead of {ref.text!r}")
         if sheet in NO_SOLVER:

@@ -112,6 +112,14 @@ def test_build_one_by_name(tmp_path, capsys):
     assert os.listdir(tmp_path) == ["entropy_example.xlsx"]
 
 
+def test_build_writes_into_the_current_folder_or_creates_out(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "entropy_example"]) == 0
+    assert os.listdir(tmp_path) == ["entropy_example.xlsx"]
+    assert main(["build", "entropy_example", "--out", "new/deeper"]) == 0
+    assert os.listdir(tmp_path / "new" / "deeper") == ["entropy_example.xlsx"]
+
+
 @contextmanager
 def _read_only(directory):
     """chmod 555, and for root (whom permissions do not stop) the immutable attribute."""
@@ -139,7 +147,7 @@ def _listing(directory) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case", ["unknown name", "unknown among good names", "wrong extension",
-                                  "missing directory", "read-only directory"])
+                                  "out is a file", "read-only directory"])
 def test_bad_input_is_one_line_and_writes_nothing(case, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
@@ -147,9 +155,9 @@ def test_bad_input_is_one_line_and_writes_nothing(case, tmp_path, capsys):
     args = {"unknown name": ["build", "nope"],
             "unknown among good names": ["build", "entropy_example", "graddesc", "nope"],
             "wrong extension": ["build", "graddesc.xlsx"],
-            "missing directory": ["build", "--out", str(tmp_path / "missing")],
+            "out is a file": ["build", "--out", str(out / "graddesc.xlsm")],
             "read-only directory": ["build"]}[case]
-    if case != "missing directory":
+    if case != "out is a file":
         args += ["--out", str(out)]
     before = _listing(out)
     if case == "read-only directory":
@@ -163,11 +171,12 @@ def test_bad_input_is_one_line_and_writes_nothing(case, tmp_path, capsys):
     assert len(captured.err.splitlines()) == 1 and "Traceback" not in captured.err
     assert captured.err.startswith("cellgrad build: ")
     assert _listing(out) == before
-    assert not (tmp_path / "missing").exists()
 
 
 def test_cli_exit_code_and_message_from_a_shell(tmp_path):
-    result = subprocess.run(["cellgrad", "build", "--out", str(tmp_path / "missing")],
-                            capture_output=True, text=True)
+    (tmp_path / "file").write_bytes(b"")
+    target = tmp_path / "file" / "sub"
+    result = subprocess.run(["cellgrad", "build", "--out", str(target)], capture_output=True, text=True)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"cellgrad build: {tmp_path / 'missing'}: output directory does not exist"
+    assert result.stderr.strip() == \
+        f"cellgrad build: {target}: cannot create the output directory (Not a directory)"

@@ -106,8 +106,9 @@ def test_a_tab_that_only_shares_a_lesson_name_is_one_line_and_exit_2(capsys, tmp
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
-def test_without_handouts_it_says_so(capsys, monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr("cellgrad.cli.check.WORKBOOKS_DIR", tmp_path)
-    code, out, err = _check(capsys, "--device", "cpu")
+@pytest.mark.parametrize("where", ["current folder", "named folder"])
+def test_without_handouts_it_says_so(capsys, monkeypatch, tmp_path, where) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _check(capsys, "--device", "cpu", *([] if where == "current folder" else [str(tmp_path)]))
     assert code == 2
     assert err.count("\n") == 1 and "no handouts" in err and "cellgrad build" in err

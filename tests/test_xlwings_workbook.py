@@ -96,25 +96,106 @@ def _buttons(xlsm: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def test_every_optimizer_tab_has_run_step_reset_buttons_assigned_to_existing_macros(book, xlsm, vba):
+def test_every_optimizer_tab_has_both_groups_of_buttons_assigned_to_existing_macros(book, xlsm, vba):
+    """Run, Step and Reset call the sheet module's own subs (as "adam.somesteps", the lesson's
+    form); the Python group calls the standard module cellgrad."""
     buttons = _buttons(xlsm)
     subs = _subs(vba)
     standard = set().union(*(subs[m] for m in subs if vba[m].count("VB_Base") == 0))
     tabs = [t.name for t in book.tabs if t.name in optimizer_tabs()]
     assert tabs == ["basic", "momentum", "adagrad", "rmsprop", "adam", "adam_ann", "adagrad_ann"]
     for tab in tabs:
-        assert sorted(c for c, _ in buttons[tab]) == ["Reset", "Run", "Step"], tab
-        assert all(macro in standard for _, macro in buttons[tab]), (tab, buttons[tab], standard)
+        own = {caption: macro for caption, macro in buttons[tab]}
+        assert sorted(own) == ["Reset", "Reset in Python", "Run", "Run in Python", "Step",
+                               "Step in Python"], tab
+        assert (own["Run"], own["Step"], own["Reset"]) == \
+            (f"{tab}.somesteps", f"{tab}.onestep", f"{tab}.reset")
+        for caption in ("Run", "Step", "Reset"):
+            module, sub = own[caption].split(".")
+            assert sub in subs[module], (tab, caption)
+            assert own[f"{caption} in Python"] in standard
     assert all(not buttons[t.name] for t in book.tabs if t.name not in tabs)
 
 
-def test_every_run_python_target_imports_and_is_callable(vba):
-    targets = [m.groups() for code in vba.values() for m in RUN_PYTHON.finditer(code)]
-    assert len(targets) == 3
-    for module, _, function in targets:
-        assert callable(getattr(importlib.import_module(module), function))
-    called = [line for code in vba.values() for line in code.splitlines() if "RunPython" in line]
-    assert len(called) == len(targets)  # no RunPython the pattern above did not check
+def test_python_buttons_say_what_to_install_when_python_is_missing(vba):
+    """Each Python button asks first whether Python can import cellgrad; if not, one message box."""
+    code = vba["cellgrad"]
+    boxes = re.findall(r'MsgBox "([^"]*)"', code)
+    assert boxes == ["The Python buttons need Python with cellgrad: pip install cellgrad"]
+    calls = [line.strip() for line in code.splitlines() if "RunPython" in line and
+             not line.lstrip().startswith("'")]
+    assert len(calls) == 3 and all(c.startswith("If CellgradInstalled() Then RunPython ") for c in calls)
+
+
+def test_the_project_embeds_xlwings_standalone_module_and_references_no_add_in(xlsm, vba):
+    """RunPython is defined inside the workbook (xlwings' standalone module and its Dictionary
+    class, as `xlwings quickstart --standalone` copies them), so the project compiles without
+    the add-in; the references are the standard libraries only (no REFERENCEPROJECT)."""
+    import olefile
+    import xlwings
+    from oletools.olevba import decompress_stream
+    assert re.search(r"^Public Function RunPython\(", vba["xlwings"], flags=re.M)
+    assert f"'Version: {xlwings.__version__}" in vba["xlwings"]
+    assert 'Attribute VB_Name = "Dictionary"' in vba["Dictionary"]
+    with zipfile.ZipFile(xlsm) as package:
+        ole = olefile.OleFileIO(io.BytesIO(package.read("xl/vbaProject.bin")))
+    directory = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    project = ole.openstream("PROJECT").read().decode("cp1252").splitlines()
+    ole.close()
+    kinds = _records(directory)
+    assert 0x000E not in kinds  # REFERENCEPROJECT: a reference to another VBA project (add-in)
+    assert b"xlwings.xlam" not in directory
+    assert {line for line in project if line.startswith(("Module=", "Class="))} == \
+        {"Module=cellgrad", "Module=xlwings", "Class=Dictionary"}
+
+
+def _records(directory: bytes) -> list[int]:
+    """The record ids of a decompressed dir stream (MS-OVBA 2.3.4.2), in order."""
+    import struct
+    kinds, pos = [], 0
+    while pos < len(directory):
+        kind, size = struct.unpack_from("<HI", directory, pos)
+        kinds.append(kind)
+        pos += 6 + (6 if kind == 0x0009 else size)  # PROJECTVERSION's size field says 4
+    return kinds
+
+
+def test_unused_directory_entries_are_nostream(xlsm):
+    """MS-CFB 2.6.3: an unused directory entry has NOSTREAM (0xFFFFFFFF) sibling and child ids."""
+    import struct
+    with zipfile.ZipFile(xlsm) as package:
+        data = package.read("xl/vbaProject.bin")
+    first = struct.unpack_from("<I", data, 48)[0]  # the header's first directory sector
+    fat_sectors = struct.unpack_from("<109I", data, 76)
+    fat = b"".join(data[512 * (s + 1): 512 * (s + 2)] for s in fat_sectors if s != 0xFFFFFFFF)
+    chain, current = [], first
+    while current != 0xFFFFFFFE:
+        chain.append(current)
+        current = struct.unpack_from("<I", fat, 4 * current)[0]
+    entries = [data[512 * (s + 1) + 128 * i: 512 * (s + 1) + 128 * (i + 1)] for s in chain for i in range(4)]
+    unused = [e for e in entries if e[66] == 0]  # object type 0: unallocated
+    assert unused, "the project fills its directory sectors exactly; no unused entry to check"
+    for entry in unused:
+        assert struct.unpack_from("<III", entry, 68) == (0xFFFFFFFF,) * 3
+        assert entry[:66] == b"\0" * 66 and entry[80:] == b"\0" * 48
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_binds_the_vba_buttons_to_the_tab_macros(book, xlsm, soffice, tmp_path):
+    """Opened in LibreOffice (which imports the VBA project and resolves each button's macro to a
+    module and sub) and saved again, every button names the macro the workbook assigned it."""
+    from cellgrad.hosts.libreoffice import LibreOffice
+    with LibreOffice(soffice=soffice) as lo:
+        saved = lo.convert(xlsm, "xlsm:Calc MS Excel 2007 VBA XML", tmp_path)
+    package = zipfile.ZipFile(saved)
+    for sheet, part in _sheet_parts(Path(saved)).items():
+        bound = re.findall(r'macro="([^"]*)"', package.read(part).decode("utf-8"))
+        if sheet not in optimizer_tabs():
+            assert bound == [], sheet
+            continue
+        assert sorted(bound) == sorted([f"{sheet}.somesteps", f"{sheet}.onestep", f"{sheet}.reset",
+                                        "cellgrad.CellgradRun", "cellgrad.CellgradStep",
+                                        "cellgrad.CellgradReset"]), sheet
 
 
 def test_each_tab_module_holds_the_macros_cellgrad_runs(book, vba):
@@ -124,7 +205,7 @@ def test_each_tab_module_holds_the_macros_cellgrad_runs(book, vba):
         code = "\n".join(line for line in vba[tab.name].splitlines() if not line.startswith("Attribute "))
         if tab.name in optimizer_tabs():
             assert code.strip() == (VBA_DIR / f"{tab.name}.bas").read_text().strip()
-            assert parse_module(code, tab.name).names() == ["onestep", "somesteps", "reset"]
+            assert {"onestep", "somesteps", "reset"} <= set(parse_module(code, tab.name).names())
         else:
             assert code.strip() == ""
 
@@ -133,7 +214,8 @@ def test_code_names_match_the_document_modules(xlsm, vba):
     package = zipfile.ZipFile(xlsm)
     workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
     assert workbook.find("m:workbookPr", NS).get("codeName") == "ThisWorkbook"
-    documents = {name for name, code in vba.items() if "VB_Base" in code}
+    from cellgrad.files.vba_project import WORKBOOK_BASE, WORKSHEET_BASE
+    documents = {name for name, code in vba.items() if WORKBOOK_BASE in code or WORKSHEET_BASE in code}
     code_names = {"ThisWorkbook"}
     for sheet, part in _sheet_parts(xlsm).items():
         code_names.add(ElementTree.fromstring(package.read(part)).find("m:sheetPr", NS).get("codeName"))
@@ -170,16 +252,3 @@ def test_the_xlsm_opens_in_openpyxl_with_its_vba_kept(xlsm):
     import openpyxl
     book = openpyxl.load_workbook(io.BytesIO(xlsm.read_bytes()), keep_vba=True)
     assert book.vba_archive is not None and "adam" in book.sheetnames
-
-
-def test_the_project_references_the_xlwings_add_in_that_defines_run_python(xlsm):
-    """Without the reference Excel cannot compile RunPython; it comes from xlwings' quickstart."""
-    import olefile
-    from oletools.olevba import decompress_stream
-    with zipfile.ZipFile(xlsm) as package:
-        ole = olefile.OleFileIO(io.BytesIO(package.read("xl/vbaProject.bin")))
-    directory = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
-    ole.close()
-    name = b"xlwings"
-    assert b"\x16\x00" + len(name).to_bytes(4, "little") + name in directory  # REFERENCENAME
-    assert b"xlwings.xlam" in directory

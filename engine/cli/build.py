@@ -1,8 +1,11 @@
 """``cellgrad build [NAME ...] [--out DIR]``: write the lesson's handouts from their definitions.
 
-Every package is made in memory first and the output directory checked before anything is
-written, so a bad name or an unwritable directory leaves no partial handout behind; each file
-then replaces its old version atomically. The engine recomputes each written file as a check.
+The handouts go into ``--out`` (created if missing) or the current directory: the definitions
+travel with the installed package, the files are the user's. (The repository's own copies are
+refreshed with ``cellgrad build --out workbooks``.) Every package is made in memory first and
+the output directory checked before anything is written, so a bad name or an unwritable
+directory leaves no partial handout behind; each file then replaces its old version
+atomically. The engine recomputes each written file as a check.
 """
 from __future__ import annotations
 
@@ -14,21 +17,26 @@ import time
 from ..core.errors import WorkbookError
 from ..core.values import ExcelError
 from ..files.atomic import write_bytes
-from ..sheets.books import DEFINITIONS, WORKBOOKS_DIR, handout, package
+from ..sheets.books import DEFINITIONS, handout, package
 from ..workbook import Workbook
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"handouts to build (default: all of {', '.join(DEFINITIONS)})")
-    parser.add_argument("--out", default=str(WORKBOOKS_DIR), metavar="DIR",
-                        help="directory to write into (default: the repository's workbooks/)")
+    parser.add_argument("--out", default=os.curdir, metavar="DIR",
+                        help="directory to write into, created if missing (default: the current one)")
 
 
 def _check_directory(directory: str) -> None:
-    """Fail before writing anything; a probe file, since os.access says yes to root."""
-    if not os.path.isdir(directory):
-        raise WorkbookError("output directory does not exist", file=directory)
+    """Make it if missing, and fail before writing anything; a probe file, since os.access says
+    yes to root."""
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise WorkbookError("output path is not a directory", file=directory)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise WorkbookError(f"cannot create the output directory ({exc.strerror})", file=directory) from None
     try:
         with tempfile.TemporaryFile(dir=directory):
             pass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from dataclasses import asdict, dataclass
 from itertools import combinations
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from ..workbook import Workbook
 
 HANDOUTS = ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx")
-WORKBOOKS_DIR = Path(__file__).resolve().parents[2] / "workbooks"
 DEFAULT_EPOCHS = 50
 ACROSS_ENGINES = 1e-9  # relative, float64
 Address = tuple[str, int, int]
@@ -43,19 +43,27 @@ class TabReport:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="workbooks to check (default: the handouts in workbooks/)")
+                        help="workbooks, or folders holding the handouts (default: the current "
+                             "folder, where cellgrad build writes them)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--device", help="cpu or cuda (default: cuda when available, else cpu)")
     parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, metavar="N",
                         help=f"epochs of each optimizer tab's macro (default {DEFAULT_EPOCHS})")
 
 
-def default_paths() -> list[Path]:
-    missing = [name for name in HANDOUTS if not (WORKBOOKS_DIR / name).is_file()]
+def handouts_in(folder: Path) -> list[Path]:
+    """The three handouts that ``cellgrad build`` writes into ``folder``."""
+    missing = [name for name in HANDOUTS if not (folder / name).is_file()]
     if missing:
-        raise WorkbookError(f"no handouts {', '.join(missing)} in {WORKBOOKS_DIR} "
+        raise WorkbookError(f"no handouts {', '.join(missing)} in {folder} "
                             "(run cellgrad build, or name the workbooks to check)")
-    return [WORKBOOKS_DIR / name for name in HANDOUTS]
+    return [folder / name for name in HANDOUTS]
+
+
+def workbook_paths(given: list[str]) -> list[Path]:
+    """Files as given, a folder as its handouts; nothing given: the current folder's handouts."""
+    paths = [Path(p) for p in given] or [Path(os.curdir)]
+    return [p for path in paths for p in (handouts_in(path) if path.is_dir() else [path])]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     device = pick_device(args.device)
     if args.epochs < 0:
         raise WorkbookError(f"--epochs must be 0 or more, not {args.epochs}")
-    paths = [Path(p) for p in args.paths] or default_paths()
+    paths = workbook_paths(args.paths)
     reports = [r for path in paths for r in check_workbook(path, device, args.epochs)]
     agreed = all(r.max_rel <= ACROSS_ENGINES for r in reports)
     if args.json:

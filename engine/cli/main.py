@@ -25,6 +25,7 @@ EXIT_BAD_INPUT = 2
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cellgrad", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"cellgrad {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_arguments(sub_parser)
         sub_parser.set_defaults(run=command.run)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (its metadata, not a copy kept in the code)."""
+    from importlib.metadata import version
+    return version("cellgrad")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,11 @@ SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 HEADER_DIFAT = 109
 STORAGE, STREAM, ROOT = 1, 2, 5
 BLACK = 1
+DIRECTORY_ENTRY = 128
+ENTRIES_PER_SECTOR = SECTOR // DIRECTORY_ENTRY
+# MS-CFB 2.6.3: an unused entry is zero except its sibling and child ids, which are NOSTREAM
+_UNUSED_ENTRY = struct.pack("<64sHBBIII16sIQQIII", b"", 0, 0, 0, NO_STREAM, NO_STREAM, NO_STREAM,
+                            b"\0" * 16, 0, 0, 0, 0, 0, 0)
 
 
 @dataclass
@@ -109,7 +114,9 @@ def _layout(entries: list[_Entry], root: _Entry, mini: _Sectors, big: _Sectors) 
         minifat_start = sectors.add(minifat)
         minifat_count = -(-len(minifat) // SECTOR)
     directory = b"".join(_directory_entry(e) for e in entries)
-    directory_start = sectors.add(directory.ljust(-(-len(directory) // SECTOR) * SECTOR, b"\0"))
+    unused = -len(entries) % ENTRIES_PER_SECTOR
+    directory += _UNUSED_ENTRY * unused
+    directory_start = sectors.add(directory)
     fat_count = 1
     while (len(sectors.fat) + fat_count) > fat_count * (SECTOR // 4):
         fat_count += 1

@@ -2,11 +2,14 @@
 
 The modules are stored as source only: ``_VBA_PROJECT`` carries version 0xFFFF, which tells
 Excel that there is no compiled code to trust, so it compiles the source when it opens the file.
-The project information and references (among them the reference to the xlwings add-in that
-makes ``RunPython`` known) and the protection records of the PROJECT stream are read from the
-``quickstart.xlsm`` that the installed xlwings package ships, made by Excel itself; the module
-records, the module streams and the compression are written here. (The PyPI package ms-ovba
-corrupts modules longer than 656 bytes, hence this writer.)
+The project information, its references (the standard libraries only: no add-in) and the
+protection records of the PROJECT stream are read from the ``quickstart_standalone.xlsm`` that
+the installed xlwings package ships, made by Excel itself and copied by ``xlwings quickstart
+--standalone``. From the same file come xlwings' standalone VBA module, which defines
+``RunPython`` inside the workbook, and the class module it needs (Dictionary), so the project
+compiles in an Excel without the xlwings add-in and calls the xlwings version installed where
+the handout was built. The module records, the module streams and the compression are written
+here. (The PyPI package ms-ovba corrupts modules longer than 656 bytes, hence this writer.)
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .compound_file import compound_file
 
@@ -29,20 +33,37 @@ _PROJECT_MODULES = 0x000F
 _PROJECT_VERSION = 0x0009  # its size field says 4 but 6 bytes follow (MS-OVBA 2.3.4.2.1.11)
 
 
+STANDALONE_TEMPLATE = "quickstart_standalone.xlsm"  # in the xlwings package
+STANDALONE_MODULE = "xlwings"                        # the module that defines RunPython
+Kind = Literal["module", "class", "workbook", "worksheet"]
+
+
 @dataclass(frozen=True)
 class VbaModule:
     name: str                     # the module's (code)name: "cellgrad", "ThisWorkbook", "adam"
-    code: str                     # the source, without Attribute lines
-    document: str | None = None   # "workbook" or "worksheet" for a document module
+    code: str                     # the source, without the module's Attribute header
+    kind: Kind = "module"         # a standard module, a class module or a document module
+    attributes: tuple[str, ...] = ()  # a class module's header lines after VB_Name
+
+    @property
+    def is_document(self) -> bool:
+        return self.kind in ("workbook", "worksheet")
 
     def source(self) -> bytes:
         lines = [f'Attribute VB_Name = "{self.name}"']
-        if self.document is not None:
-            base = WORKBOOK_BASE if self.document == "workbook" else WORKSHEET_BASE
+        if self.is_document:
+            base = WORKBOOK_BASE if self.kind == "workbook" else WORKSHEET_BASE
             lines.append(f'Attribute VB_Base = "{base}"')
             lines += [f"Attribute {a}" for a in _DOCUMENT_ATTRIBUTES]
+        lines += self.attributes
         text = "\r\n".join(lines + self.code.splitlines()) + "\r\n"
         return text.encode(CODEPAGE)
+
+    def project_line(self) -> str:
+        """The module's line in the PROJECT stream (MS-OVBA 2.3.1.4)."""
+        if self.is_document:
+            return f"Document={self.name}/&H00000000"
+        return f"{'Class' if self.kind == 'class' else 'Module'}={self.name}"
 
 
 # -- compression (MS-OVBA 2.4.1) ------------------------------------------------------------------
@@ -104,15 +125,18 @@ def _record(kind: int, data: bytes) -> bytes:
     return struct.pack("<HI", kind, len(data)) + data
 
 
-def _template() -> tuple[bytes, list[str]]:
-    """From xlwings' quickstart.xlsm: the dir stream's project information and references, and
-    the PROJECT stream's lines before the module list is needed (ID, protection, host)."""
-    import olefile
+def _standalone_template() -> Path:
     import xlwings
+    return Path(xlwings.__file__).with_name(STANDALONE_TEMPLATE)
+
+
+def _template() -> tuple[bytes, list[str]]:
+    """From xlwings' standalone quickstart: the dir stream's project information and references,
+    and the PROJECT stream's lines before the module list is needed (ID, protection, host)."""
+    import olefile
     from oletools.olevba import decompress_stream
 
-    path = Path(xlwings.__file__).with_name("quickstart.xlsm")
-    with zipfile.ZipFile(path) as package:
+    with zipfile.ZipFile(_standalone_template()) as package:
         ole = olefile.OleFileIO(io.BytesIO(package.read("xl/vbaProject.bin")))
     directory = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
     project = ole.openstream("PROJECT").read().decode(CODEPAGE).splitlines()
@@ -126,6 +150,31 @@ def _template() -> tuple[bytes, list[str]]:
     return directory[:pos], project
 
 
+def xlwings_standalone_modules() -> list[VbaModule]:
+    """xlwings' standalone VBA module and the class modules its project lists (Dictionary), as
+    ``xlwings quickstart --standalone`` puts them into a workbook, read from the installed
+    xlwings package (the module's DLL calls name that xlwings version)."""
+    from oletools.olevba import VBA_Parser
+
+    _, project = _template()
+    classes = {line.split("=", 1)[1] for line in project if line.startswith("Class=")}
+    parser = VBA_Parser(str(_standalone_template()))
+    try:
+        sources = {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    modules = []
+    for name in [STANDALONE_MODULE, *sorted(classes)]:
+        lines = sources[name].splitlines()
+        header = 1
+        while header < len(lines) and lines[header].startswith("Attribute VB_"):
+            header += 1
+        modules.append(VbaModule(name, "\n".join(lines[header:]),
+                                 "class" if name in classes else "module",
+                                 tuple(lines[1:header])))
+    return modules
+
+
 def _module_records(module: VbaModule) -> bytes:
     name = module.name.encode(CODEPAGE)
     wide = module.name.encode("utf-16-le")
@@ -136,7 +185,7 @@ def _module_records(module: VbaModule) -> bytes:
         _record(0x0031, struct.pack("<I", 0)),               # MODULEOFFSET: source at 0
         _record(0x001E, struct.pack("<I", 0)),               # MODULEHELPCONTEXT
         _record(0x002C, struct.pack("<H", 0xFFFF)),          # MODULECOOKIE
-        _record(0x0022 if module.document else 0x0021, b""),  # document/class or procedural
+        _record(0x0021 if module.kind == "module" else 0x0022, b""),  # procedural or not
         struct.pack("<HI", 0x002B, 0),                       # module terminator
     ])
 
@@ -144,10 +193,7 @@ def _module_records(module: VbaModule) -> bytes:
 def _project_stream(template: list[str], modules: list[VbaModule]) -> bytes:
     keep = [line for line in template if line.split("=")[0] in
             ("ID", "Name", "HelpContextID", "VersionCompatible32", "CMG", "DPB", "GC")]
-    lines = [keep[0]]
-    for m in modules:
-        lines.append(f"Document={m.name}/&H00000000" if m.document else f"Module={m.name}")
-    lines += keep[1:]
+    lines = [keep[0], *(m.project_line() for m in modules), *keep[1:]]
     host = template.index("[Host Extender Info]")
     lines += ["", *template[host:host + 2], "", "[Workspace]"]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
