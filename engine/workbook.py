@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator, Mapping, TypeVar
 
 import numpy as np
 
@@ -21,9 +21,10 @@ from .core.errors import (CellgradError, DefinedNameError, FormulaError, Unsuppo
                           WorkbookError)
 from .core.ir import ArrayConst, Call, Const, Node
 from .core.parser import ParseError, parse_formula
+from .core.r1c1 import r1c1_key
 from .core.references import Range, parse_cell, split_sheet
 from .core.values import ExcelError, Scalar
-from .files.reader import read_cells
+from .files.reader import read_workbook
 from .functions import REGISTRY
 
 F = TypeVar("F", bound=Callable)
@@ -44,16 +45,16 @@ class Workbook:
     """A workbook whose formulas the engine computes."""
 
     def __init__(self, sheets: list[Sheet], names: dict[str, DefinedName], *,
-                 path: str | None = None, seed: int | None = 0, replay_random: bool = False) -> None:
+                 path: str | None = None, seed: int | None = 0, replay_random: bool = False,
+                 same_formula: Mapping[Cell, Cell] | None = None) -> None:
+        """``same_formula`` maps a shared formula's member cells to its master (as read)."""
         self.path = path
         self.sheets: dict[str, Sheet] = {s.name: s for s in sheets}
         self.names = names
         self.unsupported: dict[str, list[tuple[str, str]]] = {}
         self._name_nodes: dict[tuple[str | None, str], Node | None] = {}
         self._resolving: set[tuple[str | None, str]] = set()
-        self._parse_all()
-        random_cells = [c for s in sheets for c in s.cells.values()
-                        if c.node is not None and _calls_random(c.node)]
+        random_cells = self._parse_all(same_formula or {})
         self.replayed: list[Cell] = []  # random cells holding the draws Excel cached
         if replay_random:
             random_cells = self._replay_draws(random_cells)
@@ -70,39 +71,76 @@ class Workbook:
         ``replay_random`` each RAND/RANDBETWEEN/RANDARRAY cell keeps the draw Excel cached instead
         of drawing anew (``seed``), so what depends on the draws can be compared with Excel."""
         path = os.fspath(path)
-        sheets, names, _ = read_cells(path)
-        book = cls(sheets, names, path=path, seed=seed, replay_random=replay_random)
+        read = read_workbook(path)
+        book = cls(read.sheets, read.names, path=path, seed=seed, replay_random=replay_random,
+                   same_formula=read.same_formula)
         if calculate:
             book.calculate()
         return book
 
-    def _parse_all(self) -> None:
+    def _parse_all(self, same_formula: Mapping[Cell, Cell]) -> list[Cell]:
+        """Give every formula cell its IR, parsing each distinct formula once: a shared formula's
+        members take their master's IR, and cells whose formulas have the same R1C1 form on a
+        sheet share one IR. Returns the cells that draw random numbers."""
+        parsed: dict[tuple[str, str], Node] = {}
         interned: dict[Node, Node] = {}
+        calls: dict[int, tuple[tuple[str, ...], bool]] = {}  # id(IR) -> (unknown functions, random)
+        random_cells: list[Cell] = []
         for sheet in self.sheets.values():
             for cell in sheet.cells.values():
                 if cell.formula is None:
                     continue
-                try:
-                    node = parse_formula(cell.formula, cell.row, cell.col, sheet=sheet.name,
-                                         names=self._resolve_name)
-                except ParseError as exc:
-                    raise FormulaError(sheet.name, cell.address, f"cannot parse {cell.formula!r}: {exc}",
-                                       file=self.path) from None
-                cell.node = interned.setdefault(node, node)
-                for n in cell.node.walk():
-                    if isinstance(n, Call):
-                        spec = REGISTRY.get(n.name)
-                        if spec is None:
-                            self.unsupported.setdefault(n.name, []).append((sheet.name, cell.address))
-                        elif len(n.args) < spec.min_args or (
-                                spec.max_args is not None and len(n.args) > spec.max_args):
-                            expected = (f"at least {spec.min_args}" if spec.max_args is None else
-                                        f"{spec.min_args} to {spec.max_args}")
-                            raise FormulaError(sheet.name, cell.address,
-                                               f"{n.name} takes {expected} arguments, got {len(n.args)}",
-                                               file=self.path)
+                master = same_formula.get(cell)
+                node = master.node if master is not None else None
+                if node is None:
+                    key = r1c1_key(cell.formula, cell.row, cell.col)
+                    node = parsed.get((sheet.name, key)) if key is not None else None
+                    if node is None:
+                        node = self._parse(cell)
+                        node = interned.setdefault(node, node)
+                        if key is not None:
+                            parsed[(sheet.name, key)] = node
+                found = calls.get(id(node))
+                if found is None:
+                    found = calls[id(node)] = self._check_calls(node, cell)
+                unknown, draws = found
+                for name in unknown:
+                    self.unsupported.setdefault(name, []).append((sheet.name, cell.address))
+                if draws:
+                    random_cells.append(cell)
+                cell.node = node
                 if cell.value is None and cell.array_range is None:
                     cell.dirty = True
+        return random_cells
+
+    def _parse(self, cell: Cell) -> Node:
+        assert cell.formula is not None
+        try:
+            return parse_formula(cell.formula, cell.row, cell.col, sheet=cell.sheet,
+                                 names=self._resolve_name)
+        except ParseError as exc:
+            raise FormulaError(cell.sheet, cell.address, f"cannot parse {cell.formula!r}: {exc}",
+                               file=self.path) from None
+
+    def _check_calls(self, node: Node, cell: Cell) -> tuple[tuple[str, ...], bool]:
+        """The unknown functions ``node`` calls and whether it draws random numbers; a known
+        function given too few or too many arguments is an error at ``cell``."""
+        unknown: list[str] = []
+        draws = False
+        for n in node.walk():
+            if isinstance(n, Call):
+                spec = REGISTRY.get(n.name)
+                if spec is None:
+                    unknown.append(n.name)
+                    continue
+                draws = draws or spec.random
+                if len(n.args) < spec.min_args or (spec.max_args is not None and len(n.args) > spec.max_args):
+                    expected = (f"at least {spec.min_args}" if spec.max_args is None else
+                                f"{spec.min_args} to {spec.max_args}")
+                    raise FormulaError(cell.sheet, cell.address,
+                                       f"{n.name} takes {expected} arguments, got {len(n.args)}",
+                                       file=self.path)
+        return tuple(unknown), draws
 
     def _resolve_name(self, name: str, sheet: str) -> Node | None:
         key_name = name.upper()
@@ -311,15 +349,6 @@ def _is_cell(text: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _calls_random(node: Node) -> bool:
-    for n in node.walk():
-        if isinstance(n, Call):
-            spec = REGISTRY.get(n.name)
-            if spec is not None and spec.random:
-                return True
-    return False
 
 
 def _cached_draw(cell: Cell, sheet: Sheet) -> Node | None:

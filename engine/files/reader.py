@@ -1,30 +1,34 @@
-"""Read .xlsx/.xlsm files with openpyxl, safely and without ever writing to them.
+"""Read .xlsx/.xlsm files, safely, in one streaming pass over each sheet, never writing to them.
 
-openpyxl is loaded twice, once for formulas and once for the values Excel cached. XML is parsed
-through defusedxml (openpyxl uses it when installed), so entity bombs are refused. Pivot tables
-are not part of the calculation model and openpyxl 3.1 cannot read some pivot caches (it raises a
-TypeError on collab_filter.xlsx), so their parts are left out of the package before it is read.
+Each worksheet's XML goes once through expat: formulas (plain, shared and array), the values
+Excel cached (numbers, shared and inline strings, booleans, errors, a formula's empty text),
+and the sheet's table parts. Defined names come from xl/workbook.xml, strings from the shared
+string table. A shared formula's member cells get the master's text moved to their position.
+
+Safety: the package is read into memory and checked before any XML is parsed (an OLE file, a
+zip bomb, a listed sheet that is missing), and no part may declare a DTD: expat is told to
+refuse one in the parts it reads (whatever their encoding), the other XML parts are scanned for
+the declaration. The pivot-free package (``package_without_pivot_tables``) is what openpyxl is
+given where it still serves: the writer and the LibreOffice harness.
 """
 from __future__ import annotations
 
-import datetime as _dt
+import functools
 import io
 import os
 import posixpath
 import re
-import warnings
 import zipfile
 import zlib
-from typing import Any
-
-import openpyxl
-from defusedxml import DefusedXmlException
-from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet.formula import ArrayFormula
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+from xml.parsers import expat
 
 from ..core.cells import Cell, DefinedName, Sheet
 from ..core.errors import WorkbookError
-from ..core.references import Range
+from ..core.r1c1 import MovedFormula
+from ..core.references import Range, column_index, parse_cell
 from ..core.values import ExcelError, Scalar
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,7 +36,7 @@ _PIVOT_PART = re.compile(r"^xl/(pivotTables|pivotCache)/")
 _PIVOT_REL = re.compile(rb"<Relationship\b[^>]*Target=\"[^\"]*pivot(Table|CacheDefinition)[^\"]*\"[^>]*/>")
 _PIVOT_CACHES = re.compile(rb"<pivotCaches>.*?</pivotCaches>", re.S)
 _PIVOT_TYPES = re.compile(rb"<Override\b[^>]*PartName=\"/xl/pivot[^\"]*\"[^>]*/>")
-MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
+MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before anything is inflated
 
 
 # An encrypted .xlsx is an OLE compound file holding the streams EncryptionInfo and
@@ -41,16 +45,26 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # OOXML parts never carry a DTD; one that does is an attack (billion laughs, external entities).
 _XML_PARTS = (".xml", ".rels", ".vml")
 _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+_WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 _WORKSHEET_TYPE = re.compile(rb'Type="[^"]*/worksheet"')
 _TARGET = re.compile(rb'Target="([^"]*)"')
+_CHUNK = 1 << 20  # sheet XML is inflated and parsed a megabyte at a time
+_UNSAFE = "it declares a DTD or entities (as an entity bomb does): refused"
 
 
 def _ole_reason(data: bytes) -> str:
     if _ENCRYPTED_STREAM in data:
         return "password-protected (encrypted) workbook: save a copy without a password first"
     return "legacy .xls (OLE compound file), not .xlsx/.xlsm: save it as .xlsx first"
+
+
+def _part_path(base: str, target: str) -> str:
+    """A relationship's target as a package path: absolute ("/xl/...") or relative to ``base``."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
 
 
 def _sheet_parts(source: zipfile.ZipFile, names: set[str]) -> list[str]:
@@ -64,8 +78,7 @@ def _sheet_parts(source: zipfile.ZipFile, names: set[str]) -> list[str]:
             continue
         target = _TARGET.search(relationship)
         if target is not None:
-            ref = target.group(1).decode("utf-8")
-            parts.append(ref.lstrip("/") if ref.startswith("/") else posixpath.normpath("xl/" + ref))
+            parts.append(_part_path(_WORKBOOK, target.group(1).decode("utf-8")))
     return parts
 
 
@@ -73,8 +86,12 @@ def _declares_dtd(body: bytes) -> bool:
     return any(mark in body for mark in _DTD_MARKS)
 
 
-def package_without_pivot_tables(path: str) -> bytes:
-    """The file's bytes as a clean package for openpyxl, or a WorkbookError saying why not."""
+def _unsafe(part: str, path: str) -> WorkbookError:
+    return WorkbookError(f"unsafe XML in {part}: {_UNSAFE}", file=path)
+
+
+def _open_package(path: str) -> zipfile.ZipFile:
+    """The file as a checked zip package in memory, or a WorkbookError saying why not."""
     if not os.path.exists(path):
         raise WorkbookError("no such file", file=path)
     if os.path.isdir(path):
@@ -95,27 +112,37 @@ def package_without_pivot_tables(path: str) -> bytes:
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
         raise WorkbookError("package inflates to more than 512 MB: refused", file=path)
     names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
+    if _WORKBOOK not in names:
         raise WorkbookError("not a spreadsheet package (no xl/workbook.xml)", file=path)
-    for part in _sheet_parts(source, names):
-        if part not in names:
-            # openpyxl would silently leave the sheet out
-            raise WorkbookError(f"the package lists sheet part {part} but does not hold it "
-                                "(truncated or corrupt)", file=path)
+    try:
+        for part in _sheet_parts(source, names):
+            if part not in names:
+                raise WorkbookError(f"the package lists sheet part {part} but does not hold it "
+                                    "(truncated or corrupt)", file=path)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise WorkbookError(f"truncated or corrupt zip package ({exc})", file=path) from None
+    return source
+
+
+def package_without_pivot_tables(path: str) -> bytes:
+    """The file's bytes as a clean package for openpyxl, or a WorkbookError saying why not.
+
+    Pivot tables are not part of the calculation model and openpyxl 3.1 cannot read some pivot
+    caches (it raises a TypeError on collab_filter.xlsx), so their parts are left out."""
+    source = _open_package(path)
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in infos:
+            for info in source.infolist():
                 if _PIVOT_PART.match(info.filename):
                     continue
                 body = source.read(info)
                 if info.filename.endswith(_XML_PARTS) and _declares_dtd(body):
-                    raise WorkbookError(f"unsafe XML in {info.filename}: it declares a DTD or entities "
-                                        "(as an entity bomb does): refused", file=path)
+                    raise _unsafe(info.filename, path)
                 # bytes patterns: a part in another encoding passes through untouched to openpyxl
                 if info.filename.endswith(".rels"):
                     body = _PIVOT_REL.sub(b"", body)
-                elif info.filename == "xl/workbook.xml":
+                elif info.filename == _WORKBOOK:
                     body = _PIVOT_CACHES.sub(b"", body)
                 elif info.filename == "[Content_Types].xml":
                     body = _PIVOT_TYPES.sub(b"", body)
@@ -125,87 +152,387 @@ def package_without_pivot_tables(path: str) -> bytes:
     return out.getvalue()
 
 
-def _load(data: bytes, path: str, data_only: bool) -> Any:
-    try:
-        # openpyxl warns on stderr about parts it drops or does not support; the command line
-        # promises one line there, and the engine only needs the cells and names.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False,
-                                          rich_text=False)
-    except WorkbookError:
-        raise
-    except Exception as exc:  # openpyxl and the XML parsers raise many types on bad input
-        raise WorkbookError(_load_failure(exc), file=path) from None
+# --- streaming XML ---------------------------------------------------------------------------------
+Handler = Callable[..., None]
 
 
-def _load_failure(exc: BaseException) -> str:
-    """One line saying why openpyxl failed; it wraps the parser's error, so look down the chain."""
-    chain = [exc]
-    while (cause := chain[-1].__cause__ or chain[-1].__context__) is not None and cause not in chain:
-        chain.append(cause)
-    if any(isinstance(e, DefusedXmlException) for e in chain):
-        return "unsafe XML (a DTD or entity declarations, as in an entity bomb): refused"
-    root = chain[-1]
-    detail = str(root).splitlines()[0] if str(root) else ""
-    return f"cannot be read as a workbook ({type(root).__name__}: {detail})"
+def _local(name: str) -> str:
+    """An attribute's name without its namespace prefix (``r:id`` -> ``id``)."""
+    return name.rpartition(":")[2]
 
 
-def _scalar(value: Any, data_type: str) -> Scalar:
-    """An openpyxl cell value as an engine value."""
-    if value is None:
+def _refuse_dtd(*_: object) -> None:
+    raise _UnsafeXml
+
+
+class _UnsafeXml(Exception):
+    pass
+
+
+class _Package:
+    """The checked package: its parts parsed with expat, errors naming the file and the part."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.zip = _open_package(path)
+        self.names = {i.filename for i in self.zip.infolist()}
+        self.parsed: set[str] = set()
+
+    def parse(self, part: str, start: Handler, end: Handler | None = None,
+              text: Handler | None = None) -> None:
+        """Stream ``part`` through expat. Handlers receive element names without the prefix the
+        root element has (``x:c`` -> ``c`` where the root is ``x:worksheet``)."""
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
+
+        def root(name: str, attrs: dict[str, str]) -> None:
+            prefix = name[:name.find(":") + 1]
+            if prefix:
+                def local(name: str) -> str:
+                    return name[len(prefix):] if name.startswith(prefix) else name
+                parser.StartElementHandler = lambda name, attrs: start(local(name), attrs)
+                if end is not None:
+                    parser.EndElementHandler = lambda name: end(local(name))
+            else:  # the usual case: the handlers are called directly
+                parser.StartElementHandler = start
+                if end is not None:
+                    parser.EndElementHandler = end
+            parser.StartElementHandler(name, attrs)
+
+        parser.StartElementHandler = root
+        if text is not None:
+            parser.CharacterDataHandler = text
+        self.parsed.add(part)
+        try:
+            with self.zip.open(part) as stream:
+                while chunk := stream.read(_CHUNK):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except _UnsafeXml:
+            raise _unsafe(part, self.path) from None
+        except expat.ExpatError as exc:
+            raise WorkbookError(f"cannot be read as a workbook ({part}: {exc})", file=self.path) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise WorkbookError(f"truncated or corrupt zip package ({exc})", file=self.path) from None
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """``part``'s relationships: id -> (type's last word, target part path)."""
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        found: dict[str, tuple[str, str]] = {}
+        if rels_part not in self.names:
+            return found
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            if name == "Relationship" and attrs.get("TargetMode") != "External":
+                found[attrs.get("Id", "")] = (attrs.get("Type", "").rpartition("/")[2],
+                                              _part_path(part, attrs.get("Target", "")))
+        self.parse(rels_part, start)
+        return found
+
+    def check_unparsed(self) -> None:
+        """Parts not read here are still refused if they declare a DTD (the whole file is)."""
+        for info in self.zip.infolist():
+            if info.filename.endswith(_XML_PARTS) and info.filename not in self.parsed \
+                    and not _PIVOT_PART.match(info.filename):
+                if _declares_dtd(self.zip.read(info)):
+                    raise _unsafe(info.filename, self.path)
+
+
+# --- what the workbook part holds --------------------------------------------------------------------
+@dataclass
+class _SheetEntry:
+    name: str
+    part: str | None  # None: not a worksheet (a chart sheet, a dialog sheet) or no relationship
+
+
+def _workbook_part(package: _Package) -> tuple[list[_SheetEntry], list[tuple[str, int | None, bool, str]]]:
+    """The sheets in tab order, and the defined names: (name, sheet index or None, hidden, text)."""
+    rels = package.relationships(_WORKBOOK)
+    entries: list[_SheetEntry] = []
+    names: list[tuple[str, int | None, bool, str]] = []
+    pending: list[dict[str, str]] = []
+    text: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+            kind, target = rels.get(rid or "", ("", ""))
+            entries.append(_SheetEntry(attrs.get("name", ""), target if kind == "worksheet" else None))
+        elif name == "definedName":
+            pending.append(attrs)
+            text.clear()
+
+    def end(name: str) -> None:
+        if name == "definedName" and pending:
+            attrs = pending.pop()
+            local = attrs.get("localSheetId")
+            names.append((attrs.get("name", ""), int(local) if local is not None else None,
+                          attrs.get("hidden") in ("1", "true"), "".join(text)))
+
+    package.parse(_WORKBOOK, start, end, lambda data: text.append(data) if pending else None)
+    return entries, names
+
+
+def _shared_strings(package: _Package) -> list[str]:
+    """The shared string table; a rich-text item is its runs' text, phonetic hints left out."""
+    targets = [target for kind, target in package.relationships(_WORKBOOK).values()
+               if kind == "sharedStrings"]
+    if not targets or targets[0] not in package.names:
+        return []
+    strings: list[str] = []
+    parts: list[str] = []
+    depth = {"t": 0, "rPh": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "si":
+            parts.clear()
+        elif name in depth:
+            depth[name] += 1
+
+    def end(name: str) -> None:
+        if name == "si":
+            strings.append("".join(parts))
+        elif name in depth:
+            depth[name] -= 1
+
+    def text(data: str) -> None:
+        if depth["t"] and not depth["rPh"]:
+            parts.append(data)
+
+    package.parse(targets[0], start, end, text)
+    return strings
+
+
+# --- one worksheet ---------------------------------------------------------------------------------
+_ERROR_TEXT = {e.value: e for e in ExcelError}
+
+
+def _cached_value(kind: str, text: str | None, strings: list[str]) -> Scalar:
+    """A ``<v>`` (or inline string) as an engine value; ``kind`` is the cell's ``t``."""
+    if text is None:
         return None
-    if data_type == "e":
-        return ExcelError.from_text(value) if ExcelError.is_error_text(str(value)) else ExcelError.VALUE
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
-        return float(to_excel(value))
-    return str(value)
+    if kind == "n":
+        return float(text) if text else None
+    if kind == "s":
+        return strings[int(text)]
+    if kind in ("str", "inlineStr"):
+        return text  # a formula's empty text result is "", not blank
+    if kind == "b":
+        return text.strip() in ("1", "true")
+    if kind == "e":
+        return _ERROR_TEXT.get(text.strip().upper(), ExcelError.VALUE)
+    if kind == "d":
+        return _serial(text)
+    raise ValueError(f"unknown cell type t={kind!r}")
 
 
-def _cached(values_ws: Any, row: int, col: int) -> Scalar:
-    xc = values_ws._cells.get((row, col))
-    return None if xc is None else _scalar(xc.value, xc.data_type)
+_EPOCH = datetime(1899, 12, 30)  # the 1900 date system's day 0, Excel's leap-year bug included
+
+
+def _serial(text: str) -> float:
+    """An ISO 8601 date-time cell (``t="d"``) as Excel's serial number."""
+    moment = datetime.fromisoformat(text.rstrip("Z"))
+    days = (moment - _EPOCH).total_seconds() / 86400
+    return days if days >= 61 else days - 1 if days >= 1 else days
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+
+
+@functools.lru_cache(maxsize=None)
+def _column(letters: str) -> int:
+    return column_index(letters)
+
+
+class _SheetReader:
+    """One sheet's pass: expat's handlers, and the cell being read (the handlers run once per
+    element of a sheet that may hold a million cells, so they are kept lean)."""
+
+    def __init__(self, name: str, strings: list[str], same_formula: dict[Cell, Cell]) -> None:
+        self.sheet = Sheet(name)
+        self.cells = self.sheet.cells
+        self.strings = strings
+        self.same_formula = same_formula
+        self.shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (text, master)
+        self.arrays: list[Cell] = []
+        self.table_ids: list[str] = []
+        self.row = self.col = 0
+        self.kind: str | None = None  # the cell's t, None for a number
+        self.styled = False
+        self.formula: dict[str, str] | None = None  # the <f> element's attributes
+        self.formula_text = ""
+        self.value: str | None = None
+        self.text: str | None = None  # the text of the <v>, <f> or <t> being read
+        self.inline: list[str] | None = None
+        self.phonetic = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "c":
+            ref = attrs.get("r")
+            m = _CELL_REF.match(ref) if ref is not None else None
+            if m is not None:
+                self.row, self.col = int(m[2]), _column(m[1])
+            elif ref is None:
+                self.col += 1
+            else:
+                self.row, self.col = parse_cell(ref)
+            self.kind = attrs.get("t")
+            self.styled = attrs.get("s", "0") != "0"
+            self.formula = self.value = self.inline = None
+        elif name == "v" or name == "f":
+            self.text = ""
+            if name == "f":
+                self.formula = attrs
+        elif name == "row":
+            self.row = int(attrs["r"]) if "r" in attrs else self.row + 1
+            self.col = 0
+        elif name == "is":
+            self.inline = []
+        elif name == "t" and self.inline is not None and not self.phonetic:
+            self.text = ""
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "tablePart":
+            self.table_ids.extend(v for k, v in attrs.items() if _local(k) == "id")
+
+    def end(self, name: str) -> None:
+        if name == "c":
+            self.cell()
+        elif name == "v":
+            self.value, self.text = self.text, None
+        elif name == "f":
+            self.formula_text, self.text = self.text or "", None
+        elif name == "t" and self.inline is not None and self.text is not None:
+            self.inline.append(self.text)
+            self.text = None
+        elif name == "rPh":
+            self.phonetic -= 1
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text += data
+
+    def cell(self) -> None:
+        row, col, kind, value = self.row, self.col, self.kind, self.value
+        if self.inline is not None:
+            cached: Scalar = "".join(self.inline)
+        elif kind is None and value:
+            cached = float(value)
+        else:
+            cached = _cached_value(kind or "n", value, self.strings)
+        f = self.formula
+        if f is None or f.get("t") == "dataTable":  # a what-if data table keeps its values
+            if cached is None and not self.styled:
+                return
+            self.cells[(row, col)] = Cell(self.sheet.name, row, col, cached, None, cached)
+            return
+        text = self.formula_text
+        how = f.get("t")
+        if how == "shared":
+            si = f.get("si", "")
+            group = self.shared.get(si)
+            if text or group is None:
+                self.shared[si] = (MovedFormula(text), self.formula_cell(row, col, text, cached))
+                return
+            moved, master = group
+            cell = self.formula_cell(row, col, moved.at(row - master.row, col - master.col), cached)
+            self.same_formula[cell] = master
+            return
+        cell = self.formula_cell(row, col, text, cached)
+        if how == "array":
+            cell.array_range = Range.parse(f.get("ref") or cell.address, self.sheet.name)
+            self.arrays.append(cell)
+
+    def formula_cell(self, row: int, col: int, text: str, cached: Scalar) -> Cell:
+        cell = Cell(self.sheet.name, row, col, cached, "=" + text.lstrip("="), cached)
+        self.cells[(row, col)] = cell
+        return cell
+
+    def array_members(self) -> None:
+        """The other cells of each array formula point at its master and keep their cached value."""
+        cells = self.cells
+        for master in self.arrays:
+            assert master.array_range is not None
+            for row, col in master.array_range.cells():
+                if (row, col) == (master.row, master.col):
+                    continue
+                found = cells.get((row, col))
+                cached = None if found is None else found.cached
+                member = Cell(self.sheet.name, row, col, cached, None, cached)
+                member.master = master
+                cells[(row, col)] = member
+
+
+@dataclass
+class WorkbookFile:
+    """What the engine takes from a workbook file."""
+    sheets: list[Sheet]
+    names: dict[str, DefinedName]                  # workbook scope; sheet scope is on each Sheet
+    # member cell of a shared formula -> its master: the same formula in R1C1 terms
+    same_formula: dict[Cell, Cell] = field(default_factory=dict)
+    # sheet name -> its Excel Tables' parts as (part path, XML bytes), for the table model
+    table_parts: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+
+    @property
+    def order(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+
+def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
+                same_formula: dict[Cell, Cell]) -> tuple[Sheet, list[tuple[str, bytes]]]:
+    reader = _SheetReader(name, strings, same_formula)
+    try:
+        package.parse(part, reader.start, reader.end, reader.characters)
+    except (ValueError, IndexError, KeyError) as exc:  # a value or reference that is not one
+        raise WorkbookError(f"cannot be read as a workbook ({part}, cell "
+                            f"{Cell(name, reader.row, reader.col).address}: {exc})",
+                            file=package.path, sheet=name) from None
+    reader.array_members()
+    tables = []
+    if reader.table_ids:
+        rels = package.relationships(part)
+        for rid in reader.table_ids:
+            kind, target = rels.get(rid, ("", ""))
+            if kind == "table" and target in package.names:
+                body = package.zip.read(target)
+                if _declares_dtd(body):
+                    raise _unsafe(target, package.path)
+                package.parsed.add(target)
+                tables.append((target, body))
+    return reader.sheet, tables
+
+
+def read_workbook(path: str) -> WorkbookFile:
+    """Sheets with their cells and sheet-scoped names, workbook-scoped names, shared formulas."""
+    package = _Package(path)
+    entries, defined = _workbook_part(package)
+    strings = _shared_strings(package)
+    book = WorkbookFile([], {})
+    by_index: dict[int, Sheet] = {}
+    for index, entry in enumerate(entries):
+        if entry.part is None:
+            continue
+        sheet, tables = _read_sheet(package, entry.name, entry.part, strings, book.same_formula)
+        book.sheets.append(sheet)
+        by_index[index] = sheet
+        if tables:
+            book.table_parts[sheet.name] = tables
+    package.check_unparsed()
+    for name, index, hidden, text in defined:
+        if name.startswith("_xlnm."):  # print areas, filters: Excel's own, not for formulas
+            continue
+        if index is None:
+            book.names[name.upper()] = DefinedName(name, text, None, hidden)
+        elif index in by_index:
+            scoped = by_index[index]
+            scoped.names[name.upper()] = DefinedName(name, text, scoped.name, hidden)
+    return book
 
 
 def read_cells(path: str) -> tuple[list[Sheet], dict[str, DefinedName], list[str]]:
     """Sheets with their cells and sheet-scoped names, workbook-scoped names, sheet order."""
-    data = package_without_pivot_tables(path)
-    formulas = _load(data, path, data_only=False)
-    cached = _load(data, path, data_only=True)
-    sheets: list[Sheet] = []
-    for ws in formulas.worksheets:
-        sheet = Sheet(ws.title)
-        values_ws = cached[ws.title]
-        # ws._cells holds only the cells the file has; iter_rows() would create the empty ones.
-        for (row, col), xc in ws._cells.items():
-            raw = xc.value
-            cached_value = _cached(values_ws, row, col)
-            if isinstance(raw, ArrayFormula):
-                cell = Cell(ws.title, row, col, cached_value, "=" + raw.text.lstrip("="), cached_value)
-                cell.array_range = Range.parse(raw.ref, ws.title)
-            elif xc.data_type == "f" and isinstance(raw, str):
-                cell = Cell(ws.title, row, col, cached_value, raw, cached_value)
-            else:
-                value = _scalar(raw, xc.data_type)
-                if value is None and xc.style_id == 0:
-                    continue
-                cell = Cell(ws.title, row, col, value, None, value)
-            sheet.cells[(row, col)] = cell
-        for master in [c for c in sheet.cells.values() if c.array_range is not None]:
-            for row, col in master.array_range.cells():
-                if (row, col) == (master.row, master.col):
-                    continue
-                member_cached = _cached(values_ws, row, col)
-                member = Cell(ws.title, row, col, member_cached, None, member_cached)
-                member.master = master
-                sheet.cells[(row, col)] = member
-        for name, dn in ws.defined_names.items():
-            sheet.names[name.upper()] = DefinedName(name, dn.attr_text or "", ws.title, bool(dn.hidden))
-        sheets.append(sheet)
-    names = {name.upper(): DefinedName(name, dn.attr_text or "", None, bool(dn.hidden))
-             for name, dn in formulas.defined_names.items() if not name.startswith("_xlnm.")}
-    return sheets, names, [s.name for s in sheets]
+    book = read_workbook(path)
+    return book.sheets, book.names, book.order

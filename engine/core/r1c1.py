@@ -1,0 +1,138 @@
+"""A1 formula text seen from its cell: the R1C1 key shared by copies, and a copy moved elsewhere.
+
+A formula filled down a column is one formula in R1C1 terms (``=B2*2`` in C2 and ``=B3*2`` in
+C3 are both ``=RC[-1]*2``), so the engine parses each R1C1 form once. The key is computed with one
+regular expression over the text, not a parse: text literals and quoted sheet names are kept
+verbatim, and every cell, column-range and row-range reference is rewritten relative to the cell
+unless it is absolute. A formula whose meaning could depend on its position in ways the key does
+not capture (a structured reference or an external link, both written with ``[``) has no key.
+The same scan moves a shared formula's text from its master cell to another cell of the group.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable
+
+from .references import MAX_COL, MAX_ROW, column_index, column_letters
+
+# Not after a letter, digit, "_", "." or "$" (part of a name or number); not before one, nor
+# before "(" (a function: LOG10) or "!" (an unquoted sheet name that looks like a cell).
+_BEFORE = r"(?<![A-Za-z0-9_.$])"
+_AFTER = r"(?![A-Za-z0-9_.(!])"
+_SCAN = re.compile(
+    r'(?P<text>"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\')'
+    rf"|{_BEFORE}(?P<cc>\$?)(?P<c>[A-Za-z]{{1,3}})(?P<rc>\$?)(?P<r>[0-9]{{1,7}}){_AFTER}"
+    rf"|{_BEFORE}(?P<c1c>\$?)(?P<c1>[A-Za-z]{{1,3}}):(?P<c2c>\$?)(?P<c2>[A-Za-z]{{1,3}}){_AFTER}"
+    rf"|{_BEFORE}(?P<r1r>\$?)(?P<r1>[0-9]{{1,7}}):(?P<r2r>\$?)(?P<r2>[0-9]{{1,7}}){_AFTER}"
+    # a structured reference or an external book: kept whole, brackets nested once at most
+    r"|(?P<bracket>\[(?:'.|[^\[\]']|\[(?:'.|[^\]'])*\])*\])")
+
+
+# Rows are marked "\x01", columns "\x02": control characters that XML 1.0 does not allow in
+# a formula, so no key collides with a formula's own characters, nor a column with a row.
+_ROW, _COL = "\x01", "\x02"
+
+
+def _relative(mark: str, absolute: str, index: int, origin: int) -> str:
+    return f"{mark}${index}" if absolute else f"{mark}{index - origin}"
+
+
+def r1c1_key(formula: str, row: int, col: int) -> str | None:
+    """The formula written relative to (row, col); None where that is not its whole meaning."""
+    def replace(m: re.Match) -> str:
+        group = m.lastgroup
+        if group == "text":
+            return m.group(0)
+        if group == "r":
+            return (_relative(_ROW, m["rc"], int(m["r"]), row)
+                    + _relative(_COL, m["cc"], column_index(m["c"].upper()), col))
+        if group == "c2":
+            return (_relative(_COL, m["c1c"], column_index(m["c1"].upper()), col) + ":"
+                    + _relative(_COL, m["c2c"], column_index(m["c2"].upper()), col))
+        if group == "r2":
+            return (_relative(_ROW, m["r1r"], int(m["r1"]), row) + ":"
+                    + _relative(_ROW, m["r2r"], int(m["r2"]), row))
+        raise _NoKey
+
+    try:
+        return _SCAN.sub(replace, formula)
+    except _NoKey:
+        return None
+
+
+class _NoKey(Exception):
+    pass
+
+
+class MovedFormula:
+    """A shared formula's text, split once into fixed text and references, written out at any
+    offset from its master cell (Excel stores the text on the master only)."""
+
+    def __init__(self, formula: str) -> None:
+        # fixed text, then (is a row, absolute, index) for each reference part, ...
+        self.pieces: list[str | tuple[bool, bool, int]] = []
+        end = 0
+        for m in _SCAN.finditer(formula):
+            group = m.lastgroup
+            if group in ("text", "bracket"):
+                continue
+            self.pieces.append(formula[end:m.start()])
+            end = m.end()
+            if group == "r":
+                self.pieces += [(False, bool(m["cc"]), column_index(m["c"].upper())),
+                                (True, bool(m["rc"]), int(m["r"]))]
+            elif group == "c2":
+                self.pieces += [(False, bool(m["c1c"]), column_index(m["c1"].upper())), ":",
+                                (False, bool(m["c2c"]), column_index(m["c2"].upper()))]
+            else:
+                self.pieces += [(True, bool(m["r1r"]), int(m["r1"])), ":",
+                                (True, bool(m["r2r"]), int(m["r2"]))]
+        self.pieces.append(formula[end:])
+
+    def at(self, rows: int, cols: int) -> str:
+        """The formula as Excel reads it ``rows`` down and ``cols`` right of its master; a
+        reference moved off the grid becomes ``#REF!``."""
+        out: list[str] = []
+        for piece in self.pieces:
+            if type(piece) is str:
+                out.append(piece)
+                continue
+            is_row, absolute, index = piece  # type: ignore[misc]
+            if is_row:
+                moved = index if absolute else index + rows
+                if not 1 <= moved <= MAX_ROW:
+                    return self._off_grid(rows, cols)
+                out.append(f"${moved}" if absolute else str(moved))
+            else:
+                moved = index if absolute else index + cols
+                if not 1 <= moved <= MAX_COL:
+                    return self._off_grid(rows, cols)
+                out.append("$" + _letters(moved) if absolute else _letters(moved))
+        return "".join(out)
+
+    def _off_grid(self, rows: int, cols: int) -> str:
+        """Rare: write it again, each reference that left the grid as #REF!."""
+        out: list[str] = []
+        pending: list[str] = []  # one reference's parts, until it is complete
+        for piece in self.pieces:
+            if type(piece) is str and piece != ":":
+                out.append("#REF!" if "#REF!" in pending else "".join(pending))
+                pending = []
+                out.append(piece)
+                continue
+            if type(piece) is str:
+                pending.append(piece)
+                continue
+            is_row, absolute, index = piece  # type: ignore[misc]
+            moved = index if absolute else index + (rows if is_row else cols)
+            if not 1 <= moved <= (MAX_ROW if is_row else MAX_COL):
+                pending.append("#REF!")
+            else:
+                pending.append(("$" if absolute else "") + (str(moved) if is_row else _letters(moved)))
+        return "".join(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _letters(index: int) -> str:
+    return column_letters(index)
