@@ -264,7 +264,7 @@ MATH = [
     row("=ROUND(-15,-1)", -20.0),
     row("=ROUND(-0.4,0)", 0.0),
     row("=ROUND(1E+300,2)", 1e300),              # nothing to round (once a crash)
-    row("=ROUND(123,-400)", 0.0),
+    row("=ROUND(123,-400)", NUM),                 # a multiple of 1E+400: issue 9 point 5
     row("=ROUNDUP(3.2,0)", 4.0),                 # "ROUNDUP function"
     row("=ROUNDDOWN(3.14159,3)", 3.141),         # "ROUNDDOWN function"
     # "CEILING.MATH function": its examples; negative numbers toward 0 unless mode is non-zero.
@@ -414,7 +414,56 @@ def calls(draw) -> str:
 @given(calls())
 def test_every_function_returns_an_excel_value(formula: str) -> None:
     value = evaluate(formula, FUZZ_CELLS)
-    assert value is None or type(value) in (float, str, bool, ExcelError), (formula, value)
+    assert type(value) in (float, str, bool, ExcelError), (formula, value)
+
+
+# --- what differential testing against LibreOffice found (issue 9, point 5) -------------------------
+# "INDEX function": "If array contains more than one row and more than one column, and only row_num
+# or column_num is used, INDEX returns an array of the entire row or column in array"; row_num 0
+# returns the whole column, and the reference form returns a reference, which a one-cell formula
+# intersects with its own row or column ("Implicit intersection operator: @"). A formula reading
+# an empty cell shows 0 ("Display or hide zero values": a zero, not a blank). "(5)" is the
+# accounting form of -5 ("VALUE function": text in any of the number formats Excel recognizes).
+# "ROUND function": a result beyond Excel's largest number (about 1.8E+308, "Excel specifications
+# and limits") is #NUM!; KB 119083 "XL: MOD() Function Returns #NUM! Error Value": a quotient too
+# large for MOD is #NUM! (never an OverflowError or infinity).
+FOUND_CELLS = {"A1": 1, "A2": 2, "A3": 3, "A4": 4, "B1": 5, "B2": 6, "B3": 7, "B4": 8,
+               "C2": 10, "C3": 20, "C4": 30, "C5": 40, "C6": 50}
+FOUND = [
+    row("=INDEX(A1:B4,3)", "Z100", VALUE),       # row 3 (A3:B3): no cell in Z100's row or column
+    row("=INDEX(A1:B4,3)", "A100", 3.0),         # ... and in column A, A3
+    row("=SUM(INDEX(A1:B4,3))", "Z100", 10.0),   # the whole row
+    row("=SUM(INDEX(A1:B4,0,2))", "Z100", 26.0),  # the whole column B
+    row("=INDEX(A1:B4,2,2)", "Z100", 6.0),
+    row("=INDEX(A1:B4,5,1)", "Z100", REF),
+    row("=INDEX(A1:B4,-1,1)", "Z100", VALUE),
+    row("=INDEX(A1:A4,3)", "Z100", 3.0),          # one column: the index is the row
+    row("=INDEX(A1:B1,2)", "Z100", 5.0),          # one row: the index is the column
+    row("=INDEX(C2:C6,0)", "D4", 30.0),           # the column as a reference, intersected: C4
+    row("=INDEX(C2:C6,0)", "D10", VALUE),         # no cell of C2:C6 in row 10
+    row("=ROWS(INDEX(C2:C6,0))", "D10", 5.0),
+    row("=INDEX({1,2;3,4},2,1)", "Z100", 3.0),
+    row("=Q1", "Z100", 0.0),                      # an empty cell read by a formula: 0
+    row("=IF(TRUE,Q1)", "Z100", 0.0),
+    row('="(5)"+1', "Z100", -4.0),
+    row('=VALUE("(5)")', "Z100", -5.0),
+    row('="($1,000.50)"*1', "Z100", -1000.5),
+    row('="(-5)"+1', "Z100", VALUE),
+    row("=ROUND(1,-309)", "Z100", NUM),
+    row("=ROUNDUP(1.7E+308,-308)", "Z100", NUM),  # 2E+308 is past the largest number
+    row("=ROUNDDOWN(1.7E+308,-308)", "Z100", 1E+308),
+    row("=ROUND(1,-308)", "Z100", 0.0),
+    row("=MOD(1E+300,1E-300)", "Z100", NUM),
+    row("=MOD(2^60,3)", "Z100", NUM),
+    row("=MOD(-3,2)", "Z100", 1.0),               # "MOD function" example
+    row("=MOD(3,-2)", "Z100", -1.0),              # "MOD function" example
+]
+
+
+@pytest.mark.parametrize("formula, at, expected", [pytest.param(*p.values, id=f"{p.id}@{p.values[1]}")
+                                                   for p in FOUND])
+def test_found_by_differential_testing(formula: str, at: str, expected: object) -> None:
+    assert_same(expected, evaluate(formula, FOUND_CELLS, at=at), formula)
 
 
 # --- COUNTA, COUNTBLANK and the IS functions ------------------------------------------------------------

@@ -156,7 +156,7 @@ REFERENCES = [
     row("='It''s'!A1", 8.0),                 # an apostrophe in a sheet name is doubled
     row("=Other!A1+A1", 101.0),
     row("=Nowhere!A1", REF),                 # no such sheet
-    row("=XFD1048576", None),                # the last cell of a sheet, empty
+    row("=XFD1048576", 0.0),                 # the last cell of a sheet, empty: a formula shows 0
     row("=XFE1", NAME),                      # past the last column: a name, and undefined
     row("=A1048577", NAME),                  # past the last row
 ]

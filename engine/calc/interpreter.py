@@ -108,6 +108,13 @@ class Interpreter:
             return self.source.value(rng.sheet, rng.r1, col)
         raise ErrorResult(ExcelError.VALUE)
 
+    def read_area(self, rng: Range, made: bool = False) -> Array:
+        """The values of a range given to a function, or ``made`` by it at run time (SUMIF's
+        resized sum_range: then the graph learns of the edge)."""
+        if made:
+            self.source.note_dynamic(rng)
+        return self.source.grid(rng)
+
     def as_grid(self, value: Result) -> Array:
         if isinstance(value, Range):
             return self.source.grid(value)
@@ -219,7 +226,8 @@ class Interpreter:
             try:
                 # Excel evaluates the arguments of array parameters (SUMPRODUCT's) as arrays,
                 # even in an ordinary formula
-                value = self.evaluate(arg, sheet, row, col, array_mode or kind is Arg.GRID)
+                value = self.evaluate(arg, sheet, row, col,
+                                      array_mode or kind is Arg.GRID or kind is Arg.AREA)
             except ErrorResult as exc:
                 value = exc.error  # an error is a value: ISERROR and COUNT must see it
             if kind is Arg.REF:
@@ -228,6 +236,8 @@ class Interpreter:
                 args.append(value)
             elif kind is Arg.GRID:
                 args.append(self.as_grid(value))
+            elif kind is Arg.AREA:
+                args.append(value if isinstance(value, Range) else self.as_grid(value))
             elif kind is Arg.VALUES:
                 args.append(self.as_grid(value) if isinstance(value, (Range, Array)) else value)
             elif array_mode and spec.elementwise and (
@@ -237,20 +247,23 @@ class Interpreter:
             else:
                 args.append(self.coerce(kind, self.as_scalar(value, row, col)))
         if lifted:
-            return self.lift(spec, args, lifted, row, col)
-        return self.invoke(spec, args, row, col)
+            return self.lift(spec, args, lifted, sheet, row, col)
+        return self.invoke(spec, args, sheet, row, col)
 
-    def invoke(self, spec: FunctionSpec, args: list, row: int, col: int) -> Result:
+    def invoke(self, spec: FunctionSpec, args: list, sheet: str, row: int, col: int) -> Result:
         if spec.uses_rng:
             args.insert(0, self.source.rng)
         if spec.uses_anchor:
-            args.insert(0, (row, col))
+            args.insert(0, (row, col, sheet))
+        if spec.reads_cells:
+            args.insert(0, self.read_area)
         result = spec.impl(*args)
         if spec.reference_result and isinstance(result, Range):
             self.source.note_dynamic(result)
         return result
 
-    def lift(self, spec: FunctionSpec, args: list, lifted: list[int], row: int, col: int) -> Array:
+    def lift(self, spec: FunctionSpec, args: list, lifted: list[int], sheet: str, row: int,
+             col: int) -> Array:
         """A scalar function given arrays in an array formula: applied entry by entry. Lazy
         arguments (IF's branches) are taken entry by entry too."""
         grids = [args[i] for i in lifted]
@@ -265,7 +278,8 @@ class Interpreter:
                 try:
                     for i, grid in zip(lifted, grids):
                         call_args[i] = self.coerce(spec.kind(i), _element(grid, r, c))
-                    out_row.append(self.as_scalar(self.invoke(spec, call_args, row, col), row, col))
+                    out_row.append(self.as_scalar(self.invoke(spec, call_args, sheet, row, col),
+                                                  row, col))
                 except ErrorResult as exc:
                     out_row.append(exc.error)
             out.append(out_row)
@@ -308,7 +322,8 @@ class Interpreter:
             value = self.as_scalar(value, row, col)
             if type(value) is float:
                 return checked_number(value)
-            return value
+            # =A1 of an empty A1 shows 0: a formula's value is never blank
+            return 0.0 if value is None else value
         except ErrorResult as exc:
             if target is not None:
                 return Array([[exc.error] * target.width for _ in range(target.height)])
@@ -326,6 +341,6 @@ def fit_array(grid: Array, target: Range) -> Array:
         row = []
         for c in range(target.width):
             v = _element(grid, r, c)
-            row.append(ExcelError.NUM if type(v) is float and v - v != 0 else v)
+            row.append(ExcelError.NUM if type(v) is float and v - v != 0 else 0.0 if v is None else v)
         out.append(row)
     return Array(out)

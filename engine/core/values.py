@@ -24,6 +24,8 @@ class ExcelError(Enum):
     NAME = "#NAME?"
     NUM = "#NUM!"
     NA = "#N/A"
+    SPILL = "#SPILL!"   # a dynamic array's spill range is not empty
+    CALC = "#CALC!"     # an empty array (FILTER with nothing left), an uncalled LAMBDA
 
     def __str__(self) -> str:
         return self.value
@@ -43,7 +45,8 @@ class ExcelError(Enum):
 _ERRORS_BY_TEXT = {e.value: e for e in ExcelError}
 # Excel's ERROR.TYPE numbering, also the order in which errors are reported.
 ERROR_CODES = {ExcelError.NULL: 1, ExcelError.DIV0: 2, ExcelError.VALUE: 3, ExcelError.REF: 4,
-               ExcelError.NAME: 5, ExcelError.NUM: 6, ExcelError.NA: 7}
+               ExcelError.NAME: 5, ExcelError.NUM: 6, ExcelError.NA: 7, ExcelError.SPILL: 9,
+               ExcelError.CALC: 14}
 
 Scalar = Union[None, float, str, bool, ExcelError]
 
@@ -143,12 +146,10 @@ def date_time_from_text(text: str) -> float | None:
     return None if date is None or time is None else date + time
 
 
-def number_from_text(text: str) -> float | None:
-    """The number Excel reads from text in arithmetic (``"1e3"``, ``" 2 "``, ``"50%"``,
-    ``"6/1/2001"``), or None."""
+def _plain_number(text: str) -> float | None:
     m = _NUMBER_TEXT.match(text)
     if not m:
-        return date_time_from_text(text)
+        return None
     body = m.group("num").replace(",", "")
     if not body or body in (".",) or body[0] in "eE" or body.startswith(".e") or body.startswith(".E"):
         return None
@@ -161,6 +162,19 @@ def number_from_text(text: str) -> float | None:
     if m.group("pct"):
         value /= 100.0
     return value
+
+
+def number_from_text(text: str) -> float | None:
+    """The number Excel reads from text in arithmetic (``"1e3"``, ``" 2 "``, ``"50%"``,
+    ``"6/1/2001"``, the accounting negative ``"(5)"``), or None."""
+    stripped = text.strip()
+    if stripped.startswith("(") and stripped.endswith(")"):
+        inner = stripped[1:-1]
+        number = None if inner.lstrip()[:1] in ("+", "-") else _plain_number(inner)
+        return None if number is None else -number + 0.0
+    if _NUMBER_TEXT.match(text):
+        return _plain_number(text)
+    return date_time_from_text(text)
 
 
 def to_number(value: Scalar) -> float:

@@ -1,5 +1,6 @@
 """The Excel function library: one registry, one module per family."""
-from . import information, logic, lookup, math, statistics, text, volatile  # noqa: F401  (register)
+from . import (arrays, conditional, distributions, information, logic, lookup, math,  # noqa: F401
+               matrix, regression, statistics, text, trig, volatile)  # (each registers its functions)
 from .registry import REGISTRY, Arg, FunctionSpec, excel_function
 from .registry import lookup as find
 

@@ -71,3 +71,32 @@ def raise_first_error(*grids: Array) -> None:
 def integer(x: float) -> int:
     """Truncation toward zero, as Excel applies to counts and positions."""
     return int(x)
+
+
+def number_pairs(x: Array, y: Array) -> list[tuple[float, float]]:
+    """The (x, y) pairs where both are numbers, for the functions of two data sets (SUMXMY2,
+    CORREL, SLOPE): equal counts are required (#N/A), an error propagates, and a pair with text,
+    a logical or an empty cell on either side is left out."""
+    if x.height * x.width != y.height * y.width:
+        raise ErrorResult(ExcelError.NA)
+    raise_first_error(x, y)
+    return [(a, b) for a, b in zip(x, y) if type(a) is float and type(b) is float]  # type: ignore[misc]
+
+
+def sorted_numbers(args: Iterable[Scalar | Array]) -> list[float]:
+    """The numbers of the data arguments (as the SUM family sees them), in ascending order."""
+    return sorted(numbers(args))
+
+
+def whole(x: float) -> int:
+    """A count or position argument that must not be negative (LEFT, REPT, SEQUENCE): #VALUE!."""
+    n = int(x)
+    if n < 0:
+        raise ErrorResult(ExcelError.VALUE)
+    return n
+
+
+def optional(value: float | None, default: float) -> float:
+    """An optional argument: its default when omitted (an empty argument, as in ``f(x,)``, is
+    passed as None too)."""
+    return default if value is None else value

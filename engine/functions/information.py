@@ -1,7 +1,10 @@
 """Information functions: what kind of value a cell holds."""
 from __future__ import annotations
 
-from ..core.values import ErrorResult, ExcelError, Scalar
+from typing import Callable
+
+from ..core.references import Range
+from ..core.values import ERROR_CODES, Array, ErrorResult, ExcelError, Scalar, to_number
 from .registry import Arg, excel_function
 
 
@@ -33,3 +36,69 @@ def isblank(v: Scalar) -> bool:
 @excel_function("NA")
 def na() -> Scalar:
     raise ErrorResult(ExcelError.NA)
+
+
+@excel_function("ISERR", Arg.ANY)
+def iserr(v: Scalar) -> bool:
+    return type(v) is ExcelError and v is not ExcelError.NA
+
+
+@excel_function("ISLOGICAL", Arg.ANY)
+def islogical(v: Scalar) -> bool:
+    return type(v) is bool
+
+
+@excel_function("ISNONTEXT", Arg.ANY)
+def isnontext(v: Scalar) -> bool:
+    return type(v) is not str
+
+
+def _integer_part(v: Scalar) -> int:
+    """ISEVEN/ISODD: "If number is nonnumeric, ... #VALUE!"; an empty cell is 0."""
+    if type(v) is bool:
+        raise ErrorResult(ExcelError.VALUE)
+    return int(to_number(v))
+
+
+@excel_function("ISEVEN", Arg.SCALAR)
+def iseven(v: Scalar) -> bool:
+    return _integer_part(v) % 2 == 0
+
+
+@excel_function("ISODD", Arg.SCALAR)
+def isodd(v: Scalar) -> bool:
+    return _integer_part(v) % 2 == 1
+
+
+@excel_function("ISREF", Arg.AREA, elementwise=False)
+def isref(v: Range | Array) -> bool:
+    return isinstance(v, Range)
+
+
+@excel_function("N", Arg.ANY)
+def n(v: Scalar) -> float:
+    """"N function": a number is itself, TRUE 1, an error the error, anything else 0."""
+    if type(v) is ExcelError:
+        raise ErrorResult(v)  # type: ignore[arg-type]
+    if type(v) is bool:
+        return 1.0 if v else 0.0
+    return v if type(v) is float else 0.0  # type: ignore[return-value]
+
+
+_TYPES = {str: 2.0, bool: 4.0, ExcelError: 16.0}
+
+
+@excel_function("TYPE", Arg.AREA, elementwise=False, reads_cells=True)
+def type_(read: Callable[..., Array], v: Range | Array) -> float:
+    """"TYPE function": 1 number (and an empty cell), 2 text, 4 logical, 16 error, 64 array."""
+    grid = read(v) if isinstance(v, Range) else v
+    if grid.height > 1 or grid.width > 1:
+        return 64.0
+    return _TYPES.get(type(grid.rows[0][0]), 1.0)
+
+
+@excel_function("ERROR.TYPE", Arg.ANY)
+def error_type(v: Scalar) -> float:
+    if type(v) is not ExcelError:
+        raise ErrorResult(ExcelError.NA)
+    return float(ERROR_CODES[v])  # type: ignore[index]

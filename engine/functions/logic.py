@@ -3,14 +3,21 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..core.values import ErrorResult, ExcelError, Scalar, to_bool
+from ..core.values import ErrorResult, ExcelError, Scalar, compare, to_bool
 from .arguments import values
+from .array_kernels import ArrayContext, Fallback
 from .registry import Arg, excel_function
 
 Thunk = Callable[[], object]
 
 
-@excel_function("IF", Arg.BOOL, Arg.LAZY, Arg.LAZY, min_args=1)
+def _if_kernel(ctx: ArrayContext, condition, then=None, otherwise=None):
+    if then is None or otherwise is None:
+        raise Fallback  # an omitted branch is FALSE or 0: the scalar rule knows which
+    return ctx.ops.where(condition, then, otherwise)
+
+
+@excel_function("IF", Arg.BOOL, Arg.LAZY, Arg.LAZY, min_args=1, kernel=_if_kernel)
 def if_(condition: bool, then: Thunk | None = None, otherwise: Thunk | None = None) -> object:
     if condition:
         return then() if then is not None else 0.0
@@ -59,3 +66,38 @@ def true() -> bool:
 @excel_function("FALSE")
 def false() -> bool:
     return False
+
+
+@excel_function("IFNA", Arg.ANY, Arg.LAZY)
+def ifna(value: Scalar, fallback: Thunk) -> object:
+    return fallback() if value is ExcelError.NA else value
+
+
+@excel_function("IFS", Arg.ANY, Arg.LAZY, repeat=(Arg.ANY, Arg.LAZY), min_args=2)
+def ifs(*pairs) -> object:
+    """"IFS function": the value of the first TRUE condition; #N/A when none is. Only the chosen
+    value is evaluated; an error in a condition counts only once it is reached."""
+    if len(pairs) % 2:
+        raise ErrorResult(ExcelError.VALUE)
+    for condition, value in zip(pairs[::2], pairs[1::2]):
+        if to_bool(condition):
+            return value()
+    raise ErrorResult(ExcelError.NA)
+
+
+@excel_function("SWITCH", Arg.SCALAR, Arg.ANY, Arg.LAZY, repeat=(Arg.ANY, Arg.LAZY), min_args=3)
+def switch(value: Scalar, *cases) -> object:
+    """"SWITCH function": the result for the first case equal to the expression, else the
+    default (an odd last argument), else #N/A."""
+    pairs, default = (cases, None) if len(cases) % 2 == 0 else (cases[:-1], cases[-1])
+    for case, result in zip(pairs[::2], pairs[1::2]):
+        if compare(value, case) == 0:  # an error case propagates
+            return result()
+    if default is None:
+        raise ErrorResult(ExcelError.NA)
+    return default
+
+
+@excel_function("XOR", Arg.VALUES, repeat=Arg.VALUES, min_args=1)
+def xor(*args) -> bool:
+    return sum(_logicals(args)) % 2 == 1

@@ -1,4 +1,4 @@
-"""Math and trigonometry: arithmetic helpers, the SUM family, MMULT."""
+"""Math: arithmetic helpers, rounding, counting, the SUM family, MMULT (trigonometry: trig.py)."""
 from __future__ import annotations
 
 import math
@@ -6,7 +6,8 @@ from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUN
                      localcontext)
 
 from ..core.values import Array, ErrorResult, ExcelError, checked_number
-from .arguments import numbers, raise_first_error, same_shape
+from .arguments import number_pairs, numbers, optional, raise_first_error, same_shape
+from .array_kernels import ArrayContext, Fallback, Vec
 from .registry import Arg, excel_function
 
 N = Arg.NUMBER
@@ -34,7 +35,7 @@ def divide(a: float, b: float) -> float:
     return checked_number(a / b)
 
 
-@excel_function("ABS", N)
+@excel_function("ABS", N, kernel=lambda ctx, x: ctx.ops.xp.abs(x))
 def abs_(x: float) -> float:
     return abs(x)
 
@@ -49,11 +50,20 @@ def int_(x: float) -> float:
     return float(math.floor(x))
 
 
+# KB 119083 "XL: MOD() Function Returns #NUM! Error Value": MOD gives #NUM! when the quotient is
+# too large. Today's Excel accepts larger quotients than that note's 2^27; past 2^53 the quotient's
+# integer part is no longer exact, so no remainder can be trusted: #NUM! there.
+_MOD_QUOTIENT_LIMIT = 2.0 ** 53
+
+
 @excel_function("MOD", N, N)
 def mod(x: float, y: float) -> float:
     if y == 0:
         raise ErrorResult(ExcelError.DIV0)
-    return checked_number(x - y * math.floor(x / y))
+    quotient = x / y
+    if not abs(quotient) < _MOD_QUOTIENT_LIMIT:
+        raise ErrorResult(ExcelError.NUM)
+    return checked_number(x - y * math.floor(quotient))
 
 
 @excel_function("PI")
@@ -66,14 +76,14 @@ def power_(base: float, exponent: float) -> float:
     return power(base, exponent)
 
 
-@excel_function("SQRT", N)
+@excel_function("SQRT", N, kernel=lambda ctx, x: ctx.ops.xp.sqrt(x))
 def sqrt(x: float) -> float:
     if x < 0:
         raise ErrorResult(ExcelError.NUM)
     return math.sqrt(x)
 
 
-@excel_function("EXP", N)
+@excel_function("EXP", N, kernel=lambda ctx, x: ctx.ops.xp.exp(x))
 def exp(x: float) -> float:
     try:
         return math.exp(x)
@@ -81,21 +91,28 @@ def exp(x: float) -> float:
         raise ErrorResult(ExcelError.NUM) from None
 
 
-@excel_function("LN", N)
+@excel_function("LN", N, kernel=lambda ctx, x: ctx.ops.xp.log(x))
 def ln(x: float) -> float:
     if x <= 0:
         raise ErrorResult(ExcelError.NUM)
     return math.log(x)
 
 
-@excel_function("LOG10", N)
+@excel_function("LOG10", N, kernel=lambda ctx, x: ctx.ops.xp.log10(x))
 def log10(x: float) -> float:
     if x <= 0:
         raise ErrorResult(ExcelError.NUM)
     return math.log10(x)
 
 
-@excel_function("LOG", N, N, min_args=1)
+def _log_kernel(ctx: ArrayContext, x, base=None):
+    xp = ctx.ops.xp
+    if base is None:
+        return xp.log10(x)
+    return ctx.ops.where(base == 10.0, xp.log10(x), xp.log(x) / xp.log(base))
+
+
+@excel_function("LOG", N, N, min_args=1, kernel=_log_kernel)
 def log(x: float, base: float = 10.0) -> float:
     """Excel's LOG is base 10 unless a base is given."""
     if x <= 0 or base <= 0:
@@ -109,8 +126,8 @@ def log(x: float, base: float = 10.0) -> float:
 
 # Digits a rounded double can need: 309 before the point, 15 after (more places leave x as is).
 _ROUND_PRECISION = 340
-# Rounding to 10^340 or coarser leaves 0 for every finite double.
-_COARSEST_PLACES = -340
+# A multiple of 10^309 is beyond Excel's largest number (about 1.8E+308): #NUM!.
+_COARSEST_PLACES = -308
 
 
 def _round(x: float, digits: float, rounding: str) -> float:
@@ -118,10 +135,12 @@ def _round(x: float, digits: float, rounding: str) -> float:
     places = int(digits)
     if places > 15:
         return x
-    quantum = Decimal(1).scaleb(-max(places, _COARSEST_PLACES))
+    if places < _COARSEST_PLACES:
+        raise ErrorResult(ExcelError.NUM)
+    quantum = Decimal(1).scaleb(-places)
     with localcontext() as context:
         context.prec = _ROUND_PRECISION  # the default 28 digits cannot hold ROUND(1E+300, 2)
-        return float(Decimal(repr(x)).quantize(quantum, rounding=rounding)) + 0.0
+        return checked_number(float(Decimal(repr(x)).quantize(quantum, rounding=rounding)))
 
 
 @excel_function("ROUND", N, N)
@@ -139,15 +158,145 @@ def rounddown(x: float, digits: float) -> float:
     return _round(x, digits, ROUND_DOWN)
 
 
+def _to_multiple(x: float, step: float, rounding: str) -> float:
+    """x rounded to a multiple of |step| in the given Decimal rounding (on the decimal numbers
+    Excel shows, as ROUND does: FLOOR.MATH(1.58,0.1) is 1.5)."""
+    size = Decimal(repr(abs(step)))
+    with localcontext() as context:
+        context.prec = _ROUND_PRECISION
+        q = (Decimal(repr(x)) / size).to_integral_value(rounding=rounding)
+        return checked_number(float(q * size))
+
+
 @excel_function("CEILING.MATH", N, N, N, min_args=1)
 def ceiling_math(x: float, significance: float = 1.0, mode: float = 0.0) -> float:
     """Round up to a multiple of |significance|; negative numbers toward zero unless mode != 0."""
+    if not significance:
+        return 0.0
+    return _to_multiple(x, significance, ROUND_FLOOR if (x < 0 and mode) else ROUND_CEILING)
+
+
+@excel_function("FLOOR.MATH", N, N, N, min_args=1)
+def floor_math(x: float, significance: float = 1.0, mode: float = 0.0) -> float:
+    """"FLOOR.MATH function": down to a multiple of |significance|; negative numbers away from
+    zero, or toward zero when mode is not 0."""
+    if not significance:
+        return 0.0
+    return _to_multiple(x, significance, ROUND_CEILING if (x < 0 and mode) else ROUND_FLOOR)
+
+
+def _legacy_step(x: float, significance: float) -> None:
+    if x > 0 and significance < 0:
+        raise ErrorResult(ExcelError.NUM)
+
+
+@excel_function("FLOOR", N, N)
+def floor(x: float, significance: float) -> float:
+    """"FLOOR function": down (toward minus infinity) to a multiple of significance; with a
+    negative significance a negative number goes toward zero; a positive one is #NUM!."""
+    _legacy_step(x, significance)
+    if significance == 0:
+        if x == 0:
+            return 0.0
+        raise ErrorResult(ExcelError.DIV0)
+    return _to_multiple(x, significance, ROUND_DOWN if significance < 0 else ROUND_FLOOR)
+
+
+@excel_function("CEILING", N, N)
+def ceiling(x: float, significance: float) -> float:
+    """"CEILING function": up to a multiple of significance; with a negative significance a
+    negative number goes away from zero."""
+    _legacy_step(x, significance)
     if significance == 0:
         return 0.0
-    step = Decimal(repr(abs(significance)))
-    q = Decimal(repr(x)) / step
-    rounding = ROUND_FLOOR if (x < 0 and mode != 0) else ROUND_CEILING
-    return float(q.to_integral_value(rounding=rounding) * step)
+    return _to_multiple(x, significance, ROUND_UP if significance < 0 else ROUND_CEILING)
+
+
+@excel_function("MROUND", N, N)
+def mround(x: float, multiple: float) -> float:
+    """"MROUND function": to the nearest multiple, halves away from zero; signs must agree."""
+    if multiple == 0:
+        return 0.0
+    if x * multiple < 0:
+        raise ErrorResult(ExcelError.NUM)
+    return _to_multiple(x, multiple, ROUND_HALF_UP)
+
+
+@excel_function("TRUNC", N, N, min_args=1)
+def trunc(x: float, digits: float | None = 0.0) -> float:
+    return _round(x, optional(digits, 0.0), ROUND_DOWN)
+
+
+@excel_function("EVEN", N)
+def even(x: float) -> float:
+    """Away from zero to the nearest even integer."""
+    return math.copysign(2.0 * math.ceil(abs(x) / 2.0), x) + 0.0
+
+
+@excel_function("ODD", N)
+def odd(x: float) -> float:
+    """Away from zero to the nearest odd integer (ODD(0) is 1)."""
+    up = math.ceil(abs(x))
+    return math.copysign(float(up if up % 2 else up + 1), x if x else 1.0)
+
+
+@excel_function("QUOTIENT", N, N)
+def quotient(numerator: float, denominator: float) -> float:
+    return float(math.trunc(divide(numerator, denominator)))
+
+
+def _exact(n: int) -> float:
+    try:
+        return checked_number(float(n))
+    except OverflowError:
+        raise ErrorResult(ExcelError.NUM) from None
+
+
+def _counts(*xs: float) -> list[int]:
+    """Whole counts for the combinatorial functions: truncated, and never negative (#NUM!)."""
+    ns = [math.trunc(x) for x in xs]
+    if any(n < 0 for n in ns):
+        raise ErrorResult(ExcelError.NUM)
+    return ns
+
+
+@excel_function("FACT", N)
+def fact(x: float) -> float:
+    (n,) = _counts(x)
+    if n > 170:  # 171! is past Excel's largest number
+        raise ErrorResult(ExcelError.NUM)
+    return float(math.factorial(n))
+
+
+@excel_function("COMBIN", N, N)
+def combin(n: float, k: float) -> float:
+    a, b = _counts(n, k)
+    if a < b:
+        raise ErrorResult(ExcelError.NUM)
+    return _exact(math.comb(a, b))
+
+
+@excel_function("PERMUT", N, N)
+def permut(n: float, k: float) -> float:
+    a, b = _counts(n, k)
+    if a < b:
+        raise ErrorResult(ExcelError.NUM)
+    return _exact(math.perm(a, b))
+
+
+@excel_function("GCD", Arg.VALUES, repeat=Arg.VALUES, min_args=1)
+def gcd(*args) -> float:
+    return float(math.gcd(*_counts(*numbers(args))))
+
+
+@excel_function("LCM", Arg.VALUES, repeat=Arg.VALUES, min_args=1)
+def lcm(*args) -> float:
+    return _exact(math.lcm(*_counts(*numbers(args))))
+
+
+@excel_function("SQRTPI", N)
+def sqrtpi(x: float) -> float:
+    return sqrt(x * math.pi)
 
 
 # --- the SUM family ------------------------------------------------------------------------
@@ -155,7 +304,29 @@ V = Arg.VALUES
 G = Arg.GRID
 
 
-@excel_function("SUM", V, repeat=V, min_args=1)
+# Kernels: one range per cell (an (N, h, w) Vec, empty cells 0). The unrolled forms add the
+# range's numbers in order, as the scalar rules do.
+def _one_range(ctx: ArrayContext, args: tuple) -> Vec:
+    if len(args) != 1:
+        raise Fallback
+    return ctx.values(args[0])
+
+
+def _sum_kernel(ctx: ArrayContext, *args):
+    return ctx.ops.sum(_one_range(ctx, args).flat())
+
+
+def _sumsq_kernel(ctx: ArrayContext, *args):
+    x = _one_range(ctx, args).flat()
+    return ctx.ops.sum(x * x)
+
+
+def added(terms: list[str]) -> str:
+    """Python source adding the terms in order (the compiled plans' unrolled sums)."""
+    return "(" + " + ".join(["0.0", *terms]) + ")"
+
+
+@excel_function("SUM", V, repeat=V, min_args=1, kernel=_sum_kernel, unrolled=added)
 def sum_(*args) -> float:
     total = 0.0
     for x in numbers(args):
@@ -163,7 +334,8 @@ def sum_(*args) -> float:
     return checked_number(total)
 
 
-@excel_function("SUMSQ", V, repeat=V, min_args=1)
+@excel_function("SUMSQ", V, repeat=V, min_args=1, kernel=_sumsq_kernel,
+                unrolled=lambda names: added([f"{v} * {v}" for v in names]))
 def sumsq(*args) -> float:
     total = 0.0
     for x in numbers(args):
@@ -181,21 +353,48 @@ def product(*args) -> float:
     return checked_number(total) if seen else 0.0
 
 
-@excel_function("SUMXMY2", G, G)
+def _sumxmy2_kernel(ctx: ArrayContext, x, y):
+    """Sum of squared differences; Excel skips the pairs where either cell is empty."""
+    a, b = ctx.values(x), ctx.values(y)
+    if a.x.shape != b.x.shape:
+        raise Fallback
+    d = a.flat() - b.flat()
+    skipped = a.empty_mask() | b.empty_mask()
+    if skipped.any():
+        d = ctx.ops.where(ctx.ops.mask(~skipped.reshape(d.shape)), d, 0.0)
+    return ctx.ops.sum(d * d)
+
+
+@excel_function("SUMXMY2", G, G, kernel=_sumxmy2_kernel)
 def sumxmy2(x: Array, y: Array) -> float:
     """Sum of squared differences over the pairs where both sides are numbers."""
-    if x.height * x.width != y.height * y.width:
-        raise ErrorResult(ExcelError.NA)
-    raise_first_error(x, y)
-    total = 0.0
-    for a, b in zip(x, y):
-        if type(a) is float and type(b) is float:
-            d = a - b
-            total += d * d
-    return checked_number(total)
+    return checked_number(sum((a - b) * (a - b) for a, b in number_pairs(x, y)))
 
 
-@excel_function("SUMPRODUCT", G, repeat=G, min_args=1)
+@excel_function("SUMX2MY2", G, G)
+def sumx2my2(x: Array, y: Array) -> float:
+    """"SUMX2MY2 function": the sum of the difference of squares of corresponding values."""
+    return checked_number(sum(a * a - b * b for a, b in number_pairs(x, y)))
+
+
+@excel_function("SUMX2PY2", G, G)
+def sumx2py2(x: Array, y: Array) -> float:
+    """"SUMX2PY2 function": the sum of the sum of squares of corresponding values."""
+    return checked_number(sum(a * a + b * b for a, b in number_pairs(x, y)))
+
+
+def _sumproduct_kernel(ctx: ArrayContext, *args):
+    ranges = [ctx.values(a) for a in args]
+    shape = ranges[0].x.shape
+    if any(r.x.shape != shape for r in ranges):
+        raise Fallback
+    product = ranges[0].flat()
+    for r in ranges[1:]:
+        product = product * r.flat()
+    return ctx.ops.sum(product)
+
+
+@excel_function("SUMPRODUCT", G, repeat=G, min_args=1, kernel=_sumproduct_kernel)
 def sumproduct(*arrays: Array) -> float:
     """Sum of element-wise products; entries that are not numbers count as 0."""
     if not same_shape(*arrays):
@@ -210,7 +409,21 @@ def sumproduct(*arrays: Array) -> float:
     return checked_number(total)
 
 
-@excel_function("MMULT", G, G, array_result=True, elementwise=False)
+def _mmult_kernel(ctx: ArrayContext, x, y):
+    """The matrix product in an array formula; in a normal cell, its top-left entry."""
+    a, b = ctx.values(x), ctx.values(y)
+    if a.empty is not None or b.empty is not None or a.x.shape[2] != b.x.shape[1]:
+        raise Fallback  # an empty cell makes MMULT #VALUE!
+    if ctx.array_formula:
+        return ctx.ops.matmul(a.x, b.x)
+    # in a normal cell, only a row times a column: a larger product may fail elsewhere than
+    # in the entry the cell shows
+    if a.x.shape[1] != 1 or b.x.shape[2] != 1:
+        raise Fallback
+    return ctx.ops.matmul(a.x, b.x)[:, 0, 0]
+
+
+@excel_function("MMULT", G, G, array_result=True, elementwise=False, kernel=_mmult_kernel)
 def mmult(a: Array, b: Array) -> Array:
     """Matrix product; every entry of both arrays must be a number."""
     raise_first_error(a, b)

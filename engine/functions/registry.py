@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
+from typing import Any, Callable
 
 
 class Arg(Enum):
@@ -24,6 +24,7 @@ class Arg(Enum):
     VALUES = "values"    # like GRID for references and arrays, but a direct scalar stays a
                          # scalar: the SUM family treats the two differently
     REF = "ref"          # a reference (Range) itself: OFFSET's base, ROW, ROWS
+    AREA = "area"        # a reference stays a Range, anything else becomes an Array (INDEX)
     LAZY = "lazy"        # a thunk, evaluated only if the function asks (IF's branches)
 
 
@@ -32,7 +33,7 @@ class FunctionSpec:
     name: str
     impl: Callable
     params: tuple[Arg, ...]
-    repeat: Arg | None = None        # kind of the variadic tail, if any
+    repeat: Arg | tuple[Arg, ...] | None = None  # kind(s) of the variadic tail, cycled (COUNTIFS)
     min_args: int = 0
     volatile: bool = False           # recalculated on every recalculation (RAND, OFFSET)
     random: bool = False             # draws random numbers: its value cannot be reproduced
@@ -40,12 +41,21 @@ class FunctionSpec:
     array_result: bool = False       # may return an Array (MMULT)
     reference_result: bool = False   # may return a Range (OFFSET)
     elementwise: bool = True         # in array formulas, lifted over arrays given to scalar args
-    uses_anchor: bool = False        # impl takes the (row, col) of the formula cell first (ROW())
+    uses_anchor: bool = False        # impl takes the formula cell's (row, col, sheet) first (ROW())
+    # The same function over a block of cells as array operations, for the block evaluator and
+    # torch (see cellgrad.functions.array_kernels): kernel(ctx, *args) -> backend array of shape (N,).
+    kernel: Callable[..., Any] | None = None
+    # For the compiled plans, the Python source of a call over one range whose cells are the
+    # float variables given; None where that cannot be compiled (an empty AVERAGE).
+    unrolled: Callable[[list[str]], str | None] | None = None
+    reads_cells: bool = False        # impl takes a reader of ranges first (SUMIF's resized sum_range)
 
     def kind(self, index: int) -> Arg:
         if index < len(self.params):
             return self.params[index]
         assert self.repeat is not None
+        if isinstance(self.repeat, tuple):
+            return self.repeat[(index - len(self.params)) % len(self.repeat)]
         return self.repeat
 
     @property
@@ -56,16 +66,24 @@ class FunctionSpec:
 REGISTRY: dict[str, FunctionSpec] = {}
 
 
-def excel_function(name: str, *params: Arg, repeat: Arg | None = None, min_args: int | None = None,
+def excel_function(name: str, *params: Arg, repeat: Arg | tuple[Arg, ...] | None = None,
+                   min_args: int | None = None, kernel: Callable[..., Any] | None = None,
+                   unrolled: Callable[[list[str]], str | None] | None = None,
                    **flags: bool) -> Callable[[Callable], Callable]:
-    """Register ``impl`` as Excel function ``name`` taking arguments of the given kinds."""
+    """Register ``impl`` as Excel function ``name`` taking arguments of the given kinds.
+
+    ``impl`` is the scalar rule, the definition every backend agrees with; ``kernel`` and
+    ``unrolled`` are optional faster forms of the same function (see :class:`FunctionSpec`).
+    Every backend looks a function up here: none keeps a table of function names of its own.
+    """
 
     def register(impl: Callable) -> Callable:
         if name in REGISTRY:
             raise ValueError(f"{name} registered twice")
         REGISTRY[name] = FunctionSpec(
             name, impl, tuple(params), repeat,
-            len(params) if min_args is None else min_args, **flags)
+            len(params) if min_args is None else min_args, kernel=kernel, unrolled=unrolled,
+            **flags)
         return impl
 
     return register

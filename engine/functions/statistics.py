@@ -1,18 +1,27 @@
-"""Statistics: counting, averages, extremes, variance, COUNTIF."""
+"""Statistics: counting, averages, extremes, variance, order statistics (conditional ones:
+conditional.py; regression: regression.py; distributions: distributions.py)."""
 from __future__ import annotations
 
 import math
-import re
 
-from ..core.values import (Array, ErrorResult, ExcelError, Scalar, checked_number, compare,
-                           number_from_text)
-from .arguments import numbers, values
+from ..core.values import Array, ErrorResult, ExcelError, checked_number
+from .arguments import numbers, sorted_numbers, values
+from .array_kernels import ArrayContext, Fallback
+from .math import added
 from .registry import Arg, excel_function
 
 V = Arg.VALUES
 
 
-@excel_function("COUNT", V, repeat=V, min_args=1)
+def _count_kernel(ctx: ArrayContext, *args):
+    """COUNT of one range: the loads admit nothing but numbers and empty cells."""
+    if len(args) != 1:
+        raise Fallback
+    return ctx.ops.from_numbers(ctx.values(args[0]).filled())
+
+
+@excel_function("COUNT", V, repeat=V, min_args=1, kernel=_count_kernel,
+                unrolled=lambda names: repr(float(len(names))))
 def count(*args) -> float:
     """Numbers only; errors, text and empty cells are not counted and do not propagate."""
     return float(sum(1 for _ in numbers(args, skip_errors=True, direct_text_is_error=False)))
@@ -28,7 +37,24 @@ def countblank(grid: Array) -> float:
     return float(sum(1 for v in grid if v is None or v == ""))
 
 
-@excel_function("AVERAGE", V, repeat=V, min_args=1)
+def _average_kernel(ctx: ArrayContext, *args):
+    if len(args) != 1:
+        raise Fallback
+    r = ctx.values(args[0])
+    filled = r.filled()
+    if (filled == 0).any():
+        raise Fallback  # #DIV/0!
+    return ctx.ops.sum(r.flat()) / ctx.ops.from_numbers(filled)
+
+
+def _average_unrolled(names: list[str]) -> str | None:
+    if not names:
+        return None  # #DIV/0!
+    return f"({added(names)} / {float(len(names))!r})"
+
+
+@excel_function("AVERAGE", V, repeat=V, min_args=1, kernel=_average_kernel,
+                unrolled=_average_unrolled)
 def average(*args) -> float:
     total, n = 0.0, 0
     for x in numbers(args):
@@ -90,59 +116,115 @@ excel_function("VAR", V, repeat=V, min_args=1)(var_s)
 excel_function("STDEV", V, repeat=V, min_args=1)(stdev_s)
 
 
-# --- COUNTIF criteria ------------------------------------------------------------------------
-_OPERATOR = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.S)
+# --- order statistics ------------------------------------------------------------------------
+N = Arg.NUMBER
 
 
-def wildcard(pattern: str) -> re.Pattern[str]:
-    """Excel's text pattern: ? one character, * any run, ~ makes the next one literal; no case."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    return re.compile("".join(out), re.S | re.I)
+@excel_function("MEDIAN", V, repeat=V, min_args=1)
+def median(*args) -> float:
+    xs = sorted_numbers(args)
+    if not xs:
+        raise ErrorResult(ExcelError.NUM)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
-def criterion(spec: Scalar):
-    """A predicate on cell values from a COUNTIF criterion (``5``, ``">0"``, ``"a*"``, ``""``)."""
-    if type(spec) is ExcelError:
-        raise ErrorResult(spec)  # type: ignore[arg-type]
-    if spec is None:
-        spec = 0.0
-    if type(spec) is not str:
-        return lambda v: type(v) is type(spec) and v == spec
-    op, operand = _OPERATOR.match(spec).groups()  # type: ignore[union-attr]
-    op = op or "="
-    number = number_from_text(operand)
-    if operand.upper() in ("TRUE", "FALSE"):
-        target: Scalar = operand.upper() == "TRUE"
-    else:
-        target = number if number is not None else operand
-    if op in ("=", "<>"):
-        if operand == "":
-            test = (lambda v: v is None or v == "") if op == "=" else (lambda v: v is not None and v != "")
-            return test
-        if type(target) is str:
-            pattern = wildcard(target)
-            match = lambda v: type(v) is str and pattern.fullmatch(v) is not None  # noqa: E731
-        else:
-            match = lambda v: type(v) is type(target) and v == target  # noqa: E731
-        return match if op == "=" else (lambda v: not match(v))
-    def ordered(v: Scalar) -> bool:
-        if v is None or type(v) is not type(target):
-            return False
-        c = compare(v, target)
-        return {"<": c < 0, ">": c > 0, "<=": c <= 0, ">=": c >= 0}[op]
-    return ordered
+@excel_function("MODE.SNGL", V, repeat=V, min_args=1)
+def mode_sngl(*args) -> float:
+    """"MODE.SNGL function": the most frequent number, the first to occur among equally frequent
+    ones; #N/A when no number repeats."""
+    counts: dict[float, int] = {}
+    for x in numbers(args):
+        counts[x] = counts.get(x, 0) + 1
+    best = max(counts.values(), default=0)
+    if best < 2:
+        raise ErrorResult(ExcelError.NA)
+    return next(x for x, n in counts.items() if n == best)
 
 
-@excel_function("COUNTIF", Arg.GRID, Arg.SCALAR)
-def countif(grid: Array, spec: Scalar) -> float:
-    test = criterion(spec)
-    return float(sum(1 for v in grid if test(v)))
+def _kth(args: tuple, k: float, *, largest: bool) -> float:
+    xs = sorted_numbers(args)
+    i = math.ceil(k)  # a fractional k is rounded up (Microsoft's page does not say; Calc does so)
+    if not 1 <= i <= len(xs):
+        raise ErrorResult(ExcelError.NUM)
+    return xs[-i] if largest else xs[i - 1]
+
+
+@excel_function("LARGE", V, N)
+def large(data, k: float) -> float:
+    return _kth((data,), k, largest=True)
+
+
+@excel_function("SMALL", V, N)
+def small(data, k: float) -> float:
+    return _kth((data,), k, largest=False)
+
+
+@excel_function("RANK.EQ", N, Arg.GRID, N, min_args=2)
+def rank_eq(x: float, data: Array, order: float | None = 0.0) -> float:
+    """"RANK.EQ function": 1 + how many numbers are above x (below, when order is not 0); equal
+    numbers share the top rank; #N/A when x is not among them."""
+    xs = list(numbers((data,)))
+    if x not in xs:
+        raise ErrorResult(ExcelError.NA)
+    return 1.0 + sum(1 for v in xs if (v < x if order else v > x))
+
+
+@excel_function("RANK.AVG", N, Arg.GRID, N, min_args=2)
+def rank_avg(x: float, data: Array, order: float | None = 0.0) -> float:
+    """"RANK.AVG function": equal numbers get the average of the ranks they span."""
+    ties = sum(1 for v in numbers((data,)) if v == x)
+    return rank_eq(x, data, order) + (ties - 1) / 2
+
+
+def _interpolate(xs: list[float], position: float) -> float:
+    """The value at a 0-based fractional position of sorted numbers."""
+    i = math.floor(position)
+    if i + 1 >= len(xs):
+        return xs[-1]
+    return xs[i] + (position - i) * (xs[i + 1] - xs[i])
+
+
+@excel_function("PERCENTILE.INC", V, N)
+def percentile_inc(data, k: float) -> float:
+    """"PERCENTILE.INC function": k in [0, 1]; between ranks, linear interpolation."""
+    xs = sorted_numbers((data,))
+    if not xs or not 0 <= k <= 1:
+        raise ErrorResult(ExcelError.NUM)
+    return _interpolate(xs, k * (len(xs) - 1))
+
+
+@excel_function("PERCENTILE.EXC", V, N)
+def percentile_exc(data, k: float) -> float:
+    """"PERCENTILE.EXC function": k strictly inside (0, 1), at rank k(n+1), which must fall
+    between 1 and n (#NUM! otherwise)."""
+    xs = sorted_numbers((data,))
+    rank = k * (len(xs) + 1)
+    if not xs or not 0 < k < 1 or not 1 <= rank <= len(xs):
+        raise ErrorResult(ExcelError.NUM)
+    return _interpolate(xs, rank - 1)
+
+
+def _quart(quart: float, low: int, high: int) -> float:
+    q = math.trunc(quart)
+    if not low <= q <= high:
+        raise ErrorResult(ExcelError.NUM)
+    return q / 4
+
+
+@excel_function("QUARTILE.INC", V, N)
+def quartile_inc(data, quart: float) -> float:
+    """"QUARTILE.INC function": quart 0 to 4 (truncated) is the 0th to 100th percentile."""
+    return percentile_inc(data, _quart(quart, 0, 4))
+
+
+@excel_function("QUARTILE.EXC", V, N)
+def quartile_exc(data, quart: float) -> float:
+    return percentile_exc(data, _quart(quart, 1, 3))
+
+
+# Excel's pre-2010 names.
+excel_function("MODE", V, repeat=V, min_args=1)(mode_sngl)
+excel_function("RANK", N, Arg.GRID, N, min_args=2)(rank_eq)
+excel_function("PERCENTILE", V, N)(percentile_inc)
+excel_function("QUARTILE", V, N)(quartile_inc)

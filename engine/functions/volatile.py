@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import random
 
-from ..core.values import ErrorResult, ExcelError
+from ..core.values import Array, ErrorResult, ExcelError
+from .arguments import optional, whole
 from .registry import Arg, excel_function
 
 
@@ -20,3 +21,24 @@ def randbetween(rng: random.Random, bottom: float, top: float) -> float:
     if low > high:
         raise ErrorResult(ExcelError.NUM)
     return float(rng.randint(low, high))
+
+
+@excel_function("RANDARRAY", Arg.NUMBER, Arg.NUMBER, Arg.NUMBER, Arg.NUMBER, Arg.BOOL, min_args=0,
+                volatile=True, random=True, uses_rng=True, array_result=True, elementwise=False)
+def randarray(rng: random.Random, rows: float | None = 1.0, columns: float | None = 1.0,
+              low: float | None = 0.0, high: float | None = 1.0,
+              integers: bool | None = False) -> Array:
+    """"RANDARRAY function": rows x columns draws between min and max (whole numbers when asked);
+    min above max is #VALUE!."""
+    h, w = whole(optional(rows, 1.0)), whole(optional(columns, 1.0))
+    a, b = optional(low, 0.0), optional(high, 1.0)
+    if h == 0 or w == 0:
+        raise ErrorResult(ExcelError.CALC)
+    if a > b:
+        raise ErrorResult(ExcelError.VALUE)
+    if integers:
+        lo, hi = math.ceil(a), math.floor(b)
+        if lo > hi:
+            raise ErrorResult(ExcelError.VALUE)
+        return Array([[float(rng.randint(lo, hi)) for _ in range(w)] for _ in range(h)])
+    return Array([[a + (b - a) * rng.random() for _ in range(w)] for _ in range(h)])

@@ -1,0 +1,216 @@
+"""Excel's number format codes, as TEXT applies them ("TEXT function", "Number format codes"):
+up to four sections (positive; negative; zero; text), the digit placeholders 0 # ?, the point,
+thousands separators and scaling commas, %, scientific E+ / E-, quoted and escaped literals,
+dates and times (y m d h s, AM/PM, elapsed [h]), General and @. Colours and conditions in
+brackets are dropped. What is outside this list is taken as literal text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core.values import ErrorResult, ExcelError, format_number
+
+_TOKEN = re.compile(r'"[^"]*"|\\.|\[[hHmMsS]+\]|\[[^\]]*\]|AM/PM|am/pm|A/P|a/p|'
+                    r'[eE][+-]|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|'
+                    r'General|.', re.S)
+_DATE_TOKENS = ("y", "d", "h", "s", "am/pm", "a/p", "[")
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _sections(code: str) -> list[str]:
+    out, current, quoted = [], [], False
+    for i, ch in enumerate(code):
+        if ch == '"':
+            quoted = not quoted
+        if ch == ";" and not quoted and (i == 0 or code[i - 1] != "\\"):
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    return out + ["".join(current)]
+
+
+def format_value(value: float | str, code: str) -> str:
+    """``value`` shown in the number format ``code`` (TEXT's second argument)."""
+    sections = _sections(code)
+    if isinstance(value, str):
+        return _literal_text(sections[3], value) if len(sections) > 3 else value
+    section, shown = sections[0], value
+    if value < 0 and len(sections) > 1 and sections[1]:
+        section, shown = sections[1], -value
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    tokens = [t for t in _TOKEN.findall(section)
+              if not (t.startswith("[") and t[1:2].lower() not in "hms")]
+    if any(t.lower() == "general" for t in tokens):
+        return "".join(format_number(shown) if t.lower() == "general" else _literal(t) for t in tokens)
+    if any(t.lower().startswith(_DATE_TOKENS) or t in ("m", "mm", "mmm", "mmmm", "mmmmm")
+           for t in tokens):
+        return _date(shown, tokens)
+    return _number(shown, tokens)
+
+
+def _literal(token: str) -> str:
+    if token.startswith('"'):
+        return token[1:-1]
+    if token.startswith("\\"):
+        return token[1:]
+    return "" if token in ("_", "*") else token
+
+
+def _literal_text(section: str, text: str) -> str:
+    return "".join(text if t == "@" else _literal(t) for t in _TOKEN.findall(section))
+
+
+# --- numbers ----------------------------------------------------------------------------------
+def _digits_fill(pattern: list[str], digits: str, *, integer: bool) -> str:
+    """Place digits into the placeholders of one side of the point."""
+    holders = [i for i, t in enumerate(pattern) if t in "0#?"]
+    out = [_literal(t) if t not in "0#?," else "" for t in pattern]
+    if integer:
+        digits = digits.lstrip("0")
+        need = sum(1 for i in holders if pattern[i] == "0")
+        first_required = next((k for k, i in enumerate(holders) if pattern[i] == "0"), len(holders))
+        for k, i in enumerate(reversed(holders)):
+            d = digits[len(digits) - 1 - k] if k < len(digits) else None
+            position = len(holders) - 1 - k
+            if d is not None:
+                out[i] = d
+            elif pattern[i] == "0" or position >= first_required and need:
+                out[i] = "0" if pattern[i] == "0" else ""
+            elif pattern[i] == "?":
+                out[i] = " "
+        if holders and len(digits) > len(holders):
+            out[holders[0]] = digits[:len(digits) - len(holders) + 1]
+        return "".join(out)
+    last_needed = max((k for k, d in enumerate(digits) if d != "0"), default=-1)
+    for k, i in enumerate(holders):
+        d = digits[k]
+        required = pattern[i] == "0" or k <= last_needed
+        out[i] = d if required else (" " if pattern[i] == "?" else "")
+    return "".join(out)
+
+
+def _group(text: str) -> str:
+    digits = text.lstrip()
+    head = len(text) - len(digits)
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return text[:head] + ",".join([digits] + groups) if digits else text
+
+
+def _rounded(x: float, places: int) -> str:
+    return format(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+
+
+def _number(x: float, tokens: list[str]) -> str:
+    negative = x < 0
+    x = abs(x)
+    holders = [i for i, t in enumerate(tokens) if t in "0#?"]
+    if not holders:
+        return ("-" if negative else "") + "".join(_literal(t) for t in tokens)
+    x *= 100 ** sum(1 for t in tokens if t == "%")
+    trailing = 0  # commas right after the last placeholder divide by 1,000 each
+    while holders[-1] + 1 + trailing < len(tokens) and tokens[holders[-1] + 1 + trailing] == ",":
+        trailing += 1
+    x /= 1000 ** trailing
+    tokens = tokens[:holders[-1] + 1] + tokens[holders[-1] + 1 + trailing:]
+    exponent_at = next((i for i, t in enumerate(tokens) if t.lower() in ("e+", "e-")), None)
+    body_end = exponent_at if exponent_at is not None else holders[-1] + 1
+    point = next((i for i in range(body_end) if tokens[i] == "."), body_end)
+    int_part, frac_part = tokens[:point], tokens[point + 1:body_end]
+    grouped = "," in int_part
+    places = sum(1 for t in frac_part if t in "0#?")
+    exponent_text = ""
+    if exponent_at is not None:
+        power = 0 if x == 0 else int(Decimal(repr(x)).adjusted())
+        places_int = sum(1 for t in int_part if t in "0#?") or 1
+        power -= (power % places_int) if places_int > 1 else 0
+        x = x / 10 ** power if x else 0.0
+        if float(_rounded(x, places)) >= 10 ** places_int:
+            x /= 10 ** places_int
+            power += places_int
+        exp_digits = [t for t in tokens[exponent_at + 1:] if t in "0#?"]
+        sign = "-" if power < 0 else ("+" if tokens[exponent_at][1] == "+" else "")
+        exponent_text = tokens[exponent_at][0] + sign + str(abs(power)).rjust(len(exp_digits), "0") \
+            + "".join(_literal(t) for t in tokens[exponent_at + 1:] if t not in "0#?")
+    text = _rounded(x, places)
+    whole, _, fraction = text.partition(".")
+    if whole == "0" and float(text) != 0 or whole == "0" and fraction:
+        whole = "0" if "0" in [t for t in int_part if t in "0#?"] else ""
+    shown = _digits_fill([t for t in int_part if t != "," or not grouped], whole, integer=True)
+    if grouped:
+        shown = _group(shown)
+    if point < body_end:
+        shown += "." + _digits_fill(frac_part, fraction.ljust(places, "0"), integer=False)
+    if exponent_at is None:
+        shown += "".join(_literal(t) for t in tokens[body_end:])
+    sign = "-" if negative and float(text) != 0 else ""
+    return sign + shown + exponent_text
+
+
+# --- dates and times -----------------------------------------------------------------------------
+def _moment(serial: float) -> dt.datetime:
+    if serial < 0 or serial >= 2958466:  # before 1900 or after 9999: "#########" in a cell
+        raise ErrorResult(ExcelError.VALUE)
+    days = int(serial)
+    seconds = round((serial - days) * 86400)
+    base = _EPOCH if serial >= 61 else _EPOCH + dt.timedelta(days=1)  # Lotus's 29 February 1900
+    return base + dt.timedelta(days=days, seconds=seconds)
+
+
+def _date(serial: float, tokens: list[str]) -> str:
+    moment = _moment(serial)
+    twelve = any(t.lower() in ("am/pm", "a/p") for t in tokens)
+    hour = moment.hour % 12 or 12 if twelve else moment.hour
+    out = []
+    for k, t in enumerate(tokens):
+        low = t.lower()
+        minutes = low in ("m", "mm") and (_previous_code(tokens, k).startswith(("h", "[h"))
+                                          or _next_code(tokens, k).startswith(("s", "[s")))
+        if low == "yyyy":
+            out.append(f"{moment.year:04d}")
+        elif low == "yy":
+            out.append(f"{moment.year % 100:02d}")
+        elif minutes:
+            out.append(f"{moment.minute:0{len(low)}d}")
+        elif low in ("m", "mm"):
+            out.append(f"{moment.month:0{len(low)}d}")
+        elif low == "mmm":
+            out.append(moment.strftime("%b"))
+        elif low == "mmmm":
+            out.append(moment.strftime("%B"))
+        elif low == "mmmmm":
+            out.append(moment.strftime("%B")[0])
+        elif low in ("d", "dd"):
+            out.append(f"{moment.day:0{len(low)}d}")
+        elif low == "ddd":
+            out.append(moment.strftime("%a"))
+        elif low == "dddd":
+            out.append(moment.strftime("%A"))
+        elif low in ("h", "hh"):
+            out.append(f"{hour:0{len(low)}d}")
+        elif low in ("s", "ss"):
+            out.append(f"{moment.second:0{len(low)}d}")
+        elif low.startswith("[h"):
+            out.append(f"{int(serial * 24 + 1e-9):0{len(low) - 2}d}")
+        elif low == "am/pm":
+            out.append(("AM" if moment.hour < 12 else "PM") if t.isupper() else
+                       ("am" if moment.hour < 12 else "pm"))
+        elif low == "a/p":
+            out.append(("A" if moment.hour < 12 else "P") if t[0].isupper() else
+                       ("a" if moment.hour < 12 else "p"))
+        else:
+            out.append(_literal(t))
+    return "".join(out)
+
+
+def _previous_code(tokens: list[str], k: int) -> str:
+    return next((t.lower() for t in reversed(tokens[:k]) if t.isalpha() or t.startswith("[")), "")
+
+
+def _next_code(tokens: list[str], k: int) -> str:
+    return next((t.lower() for t in tokens[k + 1:] if t.isalpha() or t.startswith("[")), "")

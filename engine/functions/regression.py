@@ -1,0 +1,135 @@
+"""Two data sets: correlation, covariance and the least-squares line (SLOPE, INTERCEPT, RSQ,
+FORECAST.LINEAR, LINEST and LOGEST in their basic form).
+
+Pairs where either side is text, a logical or empty are left out; an error propagates
+(:func:`cellgrad.functions.arguments.number_pairs`).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..core.values import Array, ErrorResult, ExcelError, checked_number
+from .arguments import number_pairs
+from .math import divide
+from .registry import Arg, excel_function
+
+G, N = Arg.GRID, Arg.NUMBER
+
+
+def _moments(y: Array, x: Array, least: int = 1) -> tuple[int, float, float, float, float, float]:
+    """n, mean x, mean y, Sxx, Syy, Sxy over the numeric pairs (at least ``least`` of them)."""
+    pairs = number_pairs(x, y)
+    n = len(pairs)
+    if n < least:
+        raise ErrorResult(ExcelError.DIV0)
+    mx = sum(a for a, _ in pairs) / n
+    my = sum(b for _, b in pairs) / n
+    sxx = sum((a - mx) * (a - mx) for a, _ in pairs)
+    syy = sum((b - my) * (b - my) for _, b in pairs)
+    sxy = sum((a - mx) * (b - my) for a, b in pairs)
+    return n, mx, my, checked_number(sxx), checked_number(syy), checked_number(sxy)
+
+
+@excel_function("CORREL", G, G)
+def correl(a: Array, b: Array) -> float:
+    """"CORREL function": #DIV/0! when either set has no spread."""
+    _, _, _, sxx, syy, sxy = _moments(b, a)
+    return divide(sxy, math.sqrt(sxx * syy))
+
+
+excel_function("PEARSON", G, G)(correl)
+
+
+@excel_function("RSQ", G, G)
+def rsq(y: Array, x: Array) -> float:
+    r = correl(y, x)
+    return r * r
+
+
+@excel_function("COVARIANCE.P", G, G)
+def covariance_p(a: Array, b: Array) -> float:
+    n, _, _, _, _, sxy = _moments(b, a)
+    return sxy / n
+
+
+@excel_function("COVARIANCE.S", G, G)
+def covariance_s(a: Array, b: Array) -> float:
+    n, _, _, _, _, sxy = _moments(b, a, least=2)
+    return sxy / (n - 1)
+
+
+excel_function("COVAR", G, G)(covariance_p)
+
+
+@excel_function("SLOPE", G, G)
+def slope(y: Array, x: Array) -> float:
+    _, _, _, sxx, _, sxy = _moments(y, x)
+    return divide(sxy, sxx)
+
+
+@excel_function("INTERCEPT", G, G)
+def intercept(y: Array, x: Array) -> float:
+    _, mx, my, sxx, _, sxy = _moments(y, x)
+    return my - divide(sxy, sxx) * mx
+
+
+@excel_function("FORECAST.LINEAR", N, G, G)
+def forecast_linear(x: float, y: Array, xs: Array) -> float:
+    _, mx, my, sxx, _, sxy = _moments(y, xs)
+    return checked_number(my + divide(sxy, sxx) * (x - mx))
+
+
+excel_function("FORECAST", N, G, G)(forecast_linear)
+
+
+def _least_squares(y: Array, x: Array | None, const: bool) -> list[float]:
+    """Coefficients of y on the columns of x (or 1..n), in LINEST's order: the last x column's
+    first, the constant last (0 when const is FALSE)."""
+    ys = list(y)
+    if any(type(v) is not float for v in ys):
+        raise ErrorResult(ExcelError.VALUE)
+    n = len(ys)
+    if x is None:
+        columns = [[float(i + 1) for i in range(n)]]
+    else:
+        xs = x.rows if y.width == 1 and x.height == n else [list(r) for r in zip(*x.rows)] \
+            if y.height == 1 and x.width == n else None
+        if xs is None:
+            if x.height * x.width != n:
+                raise ErrorResult(ExcelError.REF)
+            xs = [[v] for v in x]
+        if any(type(v) is not float for r in xs for v in r):
+            raise ErrorResult(ExcelError.VALUE)
+        columns = [list(c) for c in zip(*xs)]
+    design = np.column_stack(columns + ([np.ones(n)] if const else []))
+    if n < design.shape[1] or np.linalg.matrix_rank(design) < design.shape[1]:
+        raise ErrorResult(ExcelError.NUM)
+    coefficients = np.linalg.lstsq(design, np.array(ys), rcond=None)[0]
+    slopes = [float(c) for c in coefficients[:len(columns)]][::-1]
+    return slopes + [float(coefficients[-1]) if const else 0.0]
+
+
+def _regression_args(const: object, stats: object) -> bool:
+    if stats:
+        raise ErrorResult(ExcelError.VALUE)  # the statistics rows are not computed (basic form)
+    return const is None or bool(const)
+
+
+@excel_function("LINEST", G, G, Arg.SCALAR, Arg.SCALAR, min_args=1, array_result=True,
+                elementwise=False)
+def linest(y: Array, x: Array | None = None, const: object = True, stats: object = False) -> Array:
+    """"LINEST function", basic form: {m_k, ..., m_1, b} of the least-squares line y = m·x + b."""
+    return Array([_least_squares(y, x, _regression_args(const, stats))])
+
+
+@excel_function("LOGEST", G, G, Arg.SCALAR, Arg.SCALAR, min_args=1, array_result=True,
+                elementwise=False)
+def logest(y: Array, x: Array | None = None, const: object = True, stats: object = False) -> Array:
+    """"LOGEST function", basic form: {m_k, ..., m_1, b} of the curve y = b·m^x, fitted to ln y."""
+    if any(type(v) is not float or v <= 0 for v in y):
+        raise ErrorResult(ExcelError.NUM)
+    logs = Array([[math.log(v) for v in r] for r in y.rows])  # type: ignore[arg-type]
+    return Array([[checked_number(math.exp(c)) for c in
+                   _least_squares(logs, x, _regression_args(const, stats))]])
