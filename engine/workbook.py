@@ -23,6 +23,7 @@ from .core.ir import ArrayConst, Call, Const, Node
 from .core.parser import ParseError, parse_formula
 from .core.r1c1 import r1c1_key
 from .core.references import Range, parse_cell, split_sheet
+from .core.structured import Tables
 from .core.values import ExcelError, Scalar
 from .files.reader import read_workbook
 from .functions import REGISTRY
@@ -54,6 +55,7 @@ class Workbook:
         self.unsupported: dict[str, list[tuple[str, str]]] = {}
         self._name_nodes: dict[tuple[str | None, str], Node | None] = {}
         self._resolving: set[tuple[str | None, str]] = set()
+        self.tables = Tables(t for s in sheets for t in s.tables)  # Excel Tables, by name
         random_cells = self._parse_all(same_formula or {})
         self.replayed: list[Cell] = []  # random cells holding the draws Excel cached
         if replay_random:
@@ -117,7 +119,7 @@ class Workbook:
         assert cell.formula is not None
         try:
             return parse_formula(cell.formula, cell.row, cell.col, sheet=cell.sheet,
-                                 names=self._resolve_name)
+                                 names=self._resolve_name, tables=self.tables)
         except ParseError as exc:
             raise FormulaError(cell.sheet, cell.address, f"cannot parse {cell.formula!r}: {exc}",
                                file=self.path) from None
@@ -156,7 +158,7 @@ class Workbook:
             try:
                 self._name_nodes[key] = parse_formula(definition.text, 1, 1,
                                                       sheet=definition.sheet or sheet,
-                                                      names=self._resolve_name)
+                                                      names=self._resolve_name, tables=self.tables)
             except ParseError:
                 self._name_nodes[key] = Const(ExcelError.REF)
             finally:

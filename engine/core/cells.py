@@ -57,11 +57,43 @@ class DefinedName:
             return None
 
 
+@dataclass(frozen=True)
+class Table:
+    """An Excel Table (a list object) as its table part describes it. Formulas call it by
+    ``name`` (the part's displayName), in any case; its columns are named by its header cells."""
+
+    name: str
+    sheet: str
+    ref: Range                      # the whole table, header and totals rows included
+    columns: tuple[str, ...]        # left to right
+    header_row_count: int = 1       # 0 or 1
+    totals_row_count: int = 0       # 0 or 1
+    # column name -> the calculated-column formula as stored (without "="), for the columns with one
+    calculated: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def data_rows(self) -> tuple[int, int]:
+        """First and last row of the data (the body without header and totals)."""
+        return self.ref.r1 + self.header_row_count, self.ref.r2 - self.totals_row_count
+
+    def column(self, name: str) -> int | None:
+        """The sheet column of the table column called ``name`` (case-insensitive), or None."""
+        wanted = name.casefold()
+        for i, column in enumerate(self.columns):
+            if column.casefold() == wanted:
+                return self.ref.c1 + i
+        return None
+
+    def contains(self, sheet: str, row: int, col: int) -> bool:
+        return self.ref.contains(sheet, row, col)
+
+
 @dataclass
 class Sheet:
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     names: dict[str, DefinedName] = field(default_factory=dict)  # sheet-scoped, keys upper
+    tables: list[Table] = field(default_factory=list)
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))

@@ -12,6 +12,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from .ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
 from .references import parse_cell_endpoint, parse_endpoint, split_sheet
+from .structured import Tables, parse_specifier, protect_escapes, resolve
 from .values import ExcelError, Scalar
 
 # (name, formula's sheet) -> the node the defined name stands for, or None if unknown.
@@ -56,13 +57,14 @@ def _scalar_literal(token: Token) -> Scalar:
 
 class _Parser:
     def __init__(self, tokens: list[Token], row: int, col: int, sheet: str,
-                 names: NameResolver | None) -> None:
+                 names: NameResolver | None, tables: Tables | None = None) -> None:
         self.tokens = tokens
         self.pos = 0
         self.row = row
         self.col = col
         self.sheet = sheet
         self.names = names
+        self.tables = tables
 
     # -- token stream -----------------------------------------------------------------------
     def peek(self) -> Token | None:
@@ -192,6 +194,8 @@ class _Parser:
         sheet, ref = split_sheet(text)
         if ref.upper() == "#REF!":
             return Const(ExcelError.REF)
+        if "[" in ref:
+            return self.structured(text[:len(text) - len(ref)], ref)
         if ref.count(":") > 1:  # A1:B2:C3 is the range that covers them all
             head, _, tail = ref.rpartition(":")
             prefix = text[:len(text) - len(ref)]
@@ -213,16 +217,38 @@ class _Parser:
                        a.row_abs, a.col_abs, b.row_abs, b.col_abs)
 
     def name(self, name: str, sheet: str | None) -> Node:
-        if "[" in name:
-            raise ParseError(f"unsupported structured reference {name!r}")
         resolved = self.names(name, sheet or self.sheet) if self.names else None
+        if resolved is None and self.tables is not None:
+            table = self.tables.named(name)  # a table's name alone is its data
+            resolved = None if table is None else resolve(table, parse_specifier(""), self.row)
         return resolved if resolved is not None else Const(ExcelError.NAME)
+
+    def structured(self, prefix: str, ref: str) -> Node:
+        """``Table1[[#This Row],[Fare]]``, ``[@Col]``, ``T[A]:T[B]`` (``prefix``: a sheet, ignored:
+        table names are the workbook's)."""
+        depth = 0
+        for i, ch in enumerate(ref):
+            depth += (ch == "[") - (ch == "]")
+            if ch == ":" and depth == 0:  # a range between two references
+                return Binary(":", self.reference(prefix + ref[:i]), self.reference(prefix + ref[i + 1:]))
+        name, _, inner = ref.partition("[")
+        if not inner.endswith("]"):
+            raise ParseError(f"unsupported structured reference {ref!r}")
+        table = None
+        if self.tables is not None:  # no table name: the table the formula stands in
+            table = self.tables.named(name) if name else self.tables.at(self.sheet, self.row, self.col)
+        try:
+            specifier = parse_specifier(inner[:-1])
+            return Const(ExcelError.REF) if table is None else resolve(table, specifier, self.row)
+        except ValueError as exc:
+            raise ParseError(f"structured reference {ref!r}: {exc}") from None
 
 
 def parse_formula(text: str, row: int, col: int, *, sheet: str,
-                  names: NameResolver | None = None) -> Node:
-    """Parse ``=...`` (or a name's definition without ``=``) anchored at (row, col) on ``sheet``."""
-    source = text if text.startswith("=") else "=" + text
+                  names: NameResolver | None = None, tables: Tables | None = None) -> Node:
+    """Parse ``=...`` (or a name's definition without ``=``) anchored at (row, col) on ``sheet``;
+    structured references are resolved against ``tables``."""
+    source = protect_escapes(text if text.startswith("=") else "=" + text)
     try:
         tokens = [t for t in Tokenizer(source).items]
     except TokenizerError as exc:
@@ -233,7 +259,7 @@ def parse_formula(text: str, row: int, col: int, *, sheet: str,
         tokens.pop()
     if not tokens:
         raise ParseError("empty formula")
-    parser = _Parser(tokens, row, col, sheet, names)
+    parser = _Parser(tokens, row, col, sheet, names, tables)
     node = parser.expression()
     if parser.peek() is not None:
         raise ParseError(f"unexpected {parser.peek().value!r}")

@@ -30,6 +30,7 @@ from ..core.errors import WorkbookError
 from ..core.r1c1 import MovedFormula
 from ..core.references import Range, column_index, parse_cell
 from ..core.values import ExcelError, Scalar
+from .tables import parse_table
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PIVOT_PART = re.compile(r"^xl/(pivotTables|pivotCache)/")
@@ -520,6 +521,7 @@ def read_workbook(path: str) -> WorkbookFile:
         by_index[index] = sheet
         if tables:
             book.table_parts[sheet.name] = tables
+            sheet.tables = [parse_table(part, body, sheet.name, path) for part, body in tables]
     package.check_unparsed()
     for name, index, hidden, text in defined:
         if name.startswith("_xlnm."):  # print areas, filters: Excel's own, not for formulas
