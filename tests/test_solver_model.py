@@ -13,6 +13,7 @@ from cellgrad.core.cells import DefinedName
 from cellgrad.core.errors import SolverError
 from cellgrad.core.references import Range
 from cellgrad.ml.solver import Settings, read_model, solve, solve_book
+from cellgrad.ml.solver.solve import DEFAULT_RESTARTS
 from cellgrad.workbook import Workbook
 
 from .builder import write_workbook
@@ -77,10 +78,59 @@ def _text_changing(tmp_path: Path) -> Path:
                           sheet_names=_model_names("S!$C$1", "S!$A$1"))
 
 
-def _constraints(tmp_path: Path) -> Path:
-    return write_workbook(tmp_path / "constrained.xlsx", {"S": {"A1": 1.0, "C1": "=A1^2"}},
-                          sheet_names=_model_names("S!$C$1", "S!$A$1", solver_num="1",
-                                                   solver_lhs1="S!$A$1", solver_rhs1="2"))
+def _constrained(tmp_path: Path, name: str, cells: dict[str, object], *constraints: tuple[str, str, str],
+                 **extra: str) -> Path:
+    """A model on S changing A1 with objective C1 and constraints (lhs, rel, rhs)."""
+    names = {f"solver_{part}{i}": text for i, c in enumerate(constraints, start=1)
+             for part, text in zip(("lhs", "rel", "rhs"), c)}
+    return write_workbook(tmp_path / f"{name}.xlsx", {"S": {"A1": 1.0, **cells}},
+                          sheet_names=_model_names("S!$C$1", "S!$A$1", **{
+                              "solver_num": str(len(constraints)), **names, **extra}))
+
+
+def _infeasible(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "infeasible", {"B1": "=2*A1", "C1": "=A1^2"},
+                        ("S!$B$1", "3", "10"), ("S!$B$1", "1", "4"))
+
+
+def _infeasible_lp(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "infeasible_lp", {"B1": "=2*A1", "C1": "=A1"},
+                        ("S!$B$1", "3", "10"), ("S!$B$1", "1", "4"), solver_eng="2")
+
+
+def _contradicting_bounds(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "bounds", {"C1": "=A1"}, ("S!$A$1", "3", "5"), ("S!$A$1", "1", "3"),
+                        solver_eng="2")
+
+
+def _nonlinear_lp(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "nonlinear", {"C1": "=(A1-2)^2"}, ("S!$A$1", "1", "10"), solver_eng="2")
+
+
+def _unbounded_lp(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "unbounded_lp", {"B1": "=A1", "C1": "=3*A1"}, ("S!$B$1", "3", "0"),
+                        solver_eng="2", solver_typ="1")
+
+
+def _text_constraint(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "textcon", {"B1": '=IF(A1>0,"yes","no")', "C1": "=A1^2"},
+                        ("S!$B$1", "1", "4"))
+
+
+def _integer_grg(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "integer", {"C1": "=A1^2"}, ("S!$A$1", "4", "integer"))
+
+
+def _all_different(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "dif", {"C1": "=A1^2"}, ("S!$A$1", "6", "AllDifferent"), solver_eng="3")
+
+
+def _missing_constraint(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "missing", {"C1": "=A1^2"}, ("S!$A$1", "1", "4"), solver_num="2")
+
+
+def _evolutionary_unbounded(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "evolution", {"C1": "=A1^2"}, ("S!$A$1", "1", "4"), solver_eng="3")
 
 
 def _bad_goal(tmp_path: Path) -> Path:
@@ -107,7 +157,16 @@ BAD = [
     ("text objective", _text_objective, "S", ["solver_opt", "S!C1", "'high'", "not a number"]),
     ("error objective", _error_objective, "S", ["solver_opt", "S!C1", "#DIV/0!", "not a number"]),
     ("text changing cell", _text_changing, "S", ["solver_adj", "S!A1", "'abc'", "not a number"]),
-    ("constraints", _constraints, "S", ["solver_num", "1 constraints"]),
+    ("infeasible constraints (GRG)", _infeasible, "S", ["solver_num", "Solver could not find a feasible solution", "$B$1>=10"]),
+    ("infeasible constraints (Simplex LP)", _infeasible_lp, "S", ["Solver could not find a feasible solution"]),
+    ("contradicting bounds", _contradicting_bounds, "S", ["solver_lhs2", "Solver could not find a feasible solution", "S!A1"]),
+    ("non-linear model to Simplex LP", _nonlinear_lp, "S", ["solver_opt", "not linear", "S!C1", "GRG Nonlinear"]),
+    ("unbounded LP", _unbounded_lp, "S", ["solver_opt", "The Objective Cell values do not converge"]),
+    ("constraint cell not a number", _text_constraint, "S", ["solver_lhs1", "S!B1", "'yes'", "not a number"]),
+    ("integer constraint to GRG", _integer_grg, "S", ["solver_rel1", "S!A1", "integer", "GRG Nonlinear"]),
+    ("AllDifferent", _all_different, "S", ["solver_rel1", "AllDifferent"]),
+    ("constraint missing", _missing_constraint, "S", ["solver_lhs2", "missing"]),
+    ("Evolutionary without bounds", _evolutionary_unbounded, "S", ["solver_eng", "Evolutionary", "S!A1"]),
     ("unknown goal", _bad_goal, "S", ["solver_typ", "'7'"]),
     ("objective independent of changing cells", _independent, "S", ["solver_opt", "does not depend"]),
     ("unbounded objective", _unbounded, "S", ["solver_opt", "every run diverged", "S!C1"]),
@@ -161,7 +220,7 @@ def test_the_input_is_never_the_output(tmp_path, capsys):
     before = source.read_bytes()
     code = main(["solve", str(source), "S", "--out", str(tmp_path / "." / "in.xlsx")])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "refusing to overwrite the input" in err
+    assert code == 2 and err.count("\n") == 1 and "refusing to overwrite the source" in err
     assert source.read_bytes() == before
 
 
@@ -208,7 +267,7 @@ def test_help_states_the_defaults_the_solver_uses(capsys):
     text = " ".join(capsys.readouterr().out.split())
     defaults = Settings()
     assert defaults.method == "lbfgs" and "torch.optim.LBFGS (default)" in text
-    assert f"(default {defaults.restarts})" in text
+    assert defaults.restarts is None and f"else {DEFAULT_RESTARTS} without constraints" in text
     assert f"(default {defaults.max_seconds:g};" in text
     assert f"(default {defaults.seed})" in text
 

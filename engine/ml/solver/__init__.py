@@ -1,8 +1,10 @@
-"""Excel's Solver without Excel: a sheet's stored Solver model, optimized with torch.
+"""Excel's Solver without Excel: a sheet's stored Solver model, optimized through its formulas.
 
-:mod:`.model` reads and checks the model, :mod:`.objective` makes the objective cell a torch
-function of the changing cells (through the torch backend), :mod:`.search` runs Adam or L-BFGS
-with random restarts, :mod:`.solve` writes the result into a copy of the workbook.
+:mod:`.stored_model` reads and checks the model, :mod:`.objective` makes the objective and
+constraint cells torch functions of the changing cells (through the torch backend), the engines
+search (:mod:`.search` torch, :mod:`.nonlinear` SLSQP/L-BFGS-B, :mod:`.linear` HiGHS,
+:mod:`.evolutionary` differential evolution), :mod:`.solve` writes the result into a copy of the
+workbook and :mod:`.answer_report` lays out Excel's Answer Report.
 """
 from .search import Settings, Step
 from .solve import Report, solve, solve_book

@@ -1,4 +1,4 @@
-"""The objective cell as a differentiable torch function of the changing cells.
+"""The objective cell, and the constraints' cells, as differentiable torch functions of the changing cells.
 
 The torch backend (:mod:`cellgrad.ml.torch_backend`) evaluates the workbook's formulas on tensors.
 Evaluating it walks the workbook's blocks in Python each time (about 20 ms for collab_filter);
@@ -8,6 +8,9 @@ backend issues, without the Python around them. A recording cannot follow a bran
 on the changing cells' values; the lesson's sheets have none (their IFs test the ratings), and
 :meth:`Objective.check` compares the replay with the backend at any point, which the solve does
 at its result, so a branch that did change would be an error, not a wrong answer.
+
+Only the cells between the changing cells and the watched cells (objective, constraints) are
+evaluated: the backend's ``outputs=`` restriction leaves the rest of the workbook out of the recording.
 """
 from __future__ import annotations
 
@@ -25,41 +28,52 @@ AGREEMENT = 1e-9  # relative, between engines (house tolerance)
 
 
 class Objective:
-    """``objective(values)``: the objective cell for one tensor per changing range."""
+    """``objective(values)``: the objective cell for one tensor per changing range;
+    ``objective.watched(values)``: the objective and then every cell of ``constraints``, flat."""
 
     def __init__(self, book: Workbook, cell: Range, changing: Sequence[Range],
-                 device: str | torch.device | None = None) -> None:
+                 device: str | torch.device | None = None, constraints: Sequence[Range] = ()) -> None:
         self.cell = cell
-        self.backend = TorchWorkbook(book, inputs=[str(r) for r in changing], device=device)
+        self.ranges = [cell, *constraints]
+        self.backend = TorchWorkbook(book, inputs=[str(r) for r in changing], device=device,
+                                     outputs=[str(r) for r in self.ranges])
         self.start = [t.detach().clone() for t in self.backend.inputs]
         # The backend compares shapes with its own leaf tensors; a trace cannot hold a tensor
         # that requires grad as a constant, and the leaves are not used otherwise.
         for leaf in self.backend.inputs:
             leaf.requires_grad_(False)
         self._require_dependence(book)
-        self.replay = _trace(self.direct, self.start)
+        self.replay = _trace(self.direct_all, self.start)
 
     @property
     def device(self) -> torch.device:
         return self.backend.device
 
+    def direct_all(self, *values: torch.Tensor) -> torch.Tensor:
+        """The backend's own evaluation of every watched cell (slow, exact reference for the replay)."""
+        evaluated = self.backend.evaluate(*values)
+        return torch.cat([evaluated.range(r).reshape(-1) for r in self.ranges])
+
     def direct(self, *values: torch.Tensor) -> torch.Tensor:
-        """The backend's own evaluation (slow, exact reference for the replay)."""
-        return self.backend.evaluate(*values).range(self.cell)[0, 0]
+        return self.direct_all(*values)[0]
 
     def __call__(self, values: Sequence[torch.Tensor]) -> torch.Tensor:
+        return self.replay(*values)[0]
+
+    def watched(self, values: Sequence[torch.Tensor]) -> torch.Tensor:
         return self.replay(*values)
 
     def check(self, values: Sequence[torch.Tensor]) -> None:
         """SolverError if the replay and the backend disagree at ``values``."""
         with torch.no_grad():
-            replayed = float(self.replay(*values))
-            direct = float(self.direct(*values))
-        if not abs(replayed - direct) <= AGREEMENT * max(abs(direct), 1e-300):
-            raise SolverError(f"solver_opt: the recorded objective ({replayed!r}) differs from the "
-                              f"torch backend ({direct!r}) at the solution: a branch of "
-                              f"{self.cell} depends on the changing cells' values",
-                              sheet=self.cell.sheet)
+            replayed = self.replay(*values).tolist()
+            direct = self.direct_all(*values).tolist()
+        for r, d in zip(replayed, direct):
+            if not abs(r - d) <= AGREEMENT * max(abs(d), 1e-300):
+                raise SolverError(f"solver_opt: the recorded objective or constraints ({r!r}) differ "
+                                  f"from the torch backend ({d!r}) at the solution: a branch of "
+                                  f"{self.cell} or a constraint depends on the changing cells' values",
+                                  sheet=self.cell.sheet)
 
     def _require_dependence(self, book: Workbook) -> None:
         probe = [t.clone().requires_grad_(True) for t in self.start]

@@ -7,8 +7,10 @@ from the values in the workbook; ``restarts`` more runs start from fresh draws i
 distribution the lesson's ``=RAND()`` weights have (Excel's GRG Multistart also draws its
 starting points at random). The best point of all runs wins.
 
-Convergence is tighter than Excel's (``solver_cvg`` 1e-4 over five iterations): on dotprod Excel
-stopped at RMSE 0.393015 while the minimum near it is 0.392901, and an L-BFGS step is cheap.
+This is the GRG Nonlinear engine for models without constraints or bounds (the lesson's);
+:mod:`.nonlinear` takes those with them. Convergence is tighter than Excel's (``solver_cvg`` 1e-4
+over five iterations): on dotprod Excel stopped at RMSE 0.393015 while the minimum near it is
+0.392901, and an L-BFGS step is cheap.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from typing import Callable, Literal, Sequence, TypeVar
 
 import torch
 
+from .outcome import CONVERGED, MESSAGES, Outcome, Status
+from .stop import Stop
 from .stored_model import Goal
 
 Method = Literal["adam", "lbfgs"]
@@ -40,13 +44,13 @@ RUN_STEPS: dict[Method, int] = {"lbfgs": 1000, "adam": 10000}
 @dataclass(frozen=True)
 class Settings:
     method: Method = "lbfgs"
-    restarts: int = 10                    # random starts after the workbook's own
+    restarts: int | None = None           # random starts after the workbook's own; None: the
+                                          # model's multistart, else 10 (solve.DEFAULT_RESTARTS)
     max_seconds: float = 20.0             # for all runs together
     max_steps: int | None = None          # per run (solver_itr); None: RUN_STEPS
     seed: int = 0
     goal: Goal = "min"
     target: float = 0.0                   # the value to reach when goal is "value"
-    non_negative: bool = False            # solver_neg: clamp the changing cells at 0
 
 
 @dataclass(frozen=True)
@@ -59,16 +63,6 @@ class Step:
 
 
 OnStep = Callable[[Step, list[torch.Tensor]], None]
-
-
-@dataclass
-class Outcome:
-    values: list[torch.Tensor]
-    objective: float
-    steps: int
-    runs: int          # runs started (the deadline may cut the restarts short)
-    best_run: int
-    seconds: float
 
 
 class _Run:
@@ -115,36 +109,36 @@ class _Run:
             loss.backward()
             return loss
         self.opt.step(closure)
-        if self.settings.non_negative:
-            with torch.no_grad():
-                for p in self.params:
-                    p.clamp_(min=0.0)
 
 
 def search(objective: Objective, start: Sequence[torch.Tensor], settings: Settings,
-           on_step: OnStep | None = None) -> Outcome:
+           on_step: OnStep | None = None, stop: Stop | None = None) -> Outcome:
     """Minimize (or maximize, or reach ``target`` with) ``objective`` from ``start`` and restarts.
 
     A run that reaches NaN or infinity is dropped; if every run does, the outcome's objective is
-    not finite and the caller says so.
+    not finite and the caller says so. ``stop`` (default: ``settings.max_seconds`` from now) ends
+    the search early; the best point so far is kept.
     """
-    began = time.perf_counter()
-    deadline = began + settings.max_seconds
+    stop = stop or Stop(settings.max_seconds)
     generator = torch.Generator().manual_seed(settings.seed)
-    runs = 1 + max(settings.restarts, 0)
+    runs = 1 + max(settings.restarts or 0, 0)
     best: _Result | None = None
     steps = run_index = 0
+    status: Status = "converged"
     for run_index in range(runs):
-        if run_index and time.perf_counter() >= deadline:
+        if run_index and stop.reason():
             break
         point = start if run_index == 0 else _draw(start, generator)
-        result = _local_search(_Run(objective, point, settings), run_index, runs, steps, deadline, on_step)
+        result = _local_search(_Run(objective, point, settings), run_index, runs, steps, stop, on_step)
         steps = result.steps
+        if result.ended != "converged":
+            status = result.ended
         if best is None or result.loss < best.loss:
             best = result
     assert best is not None
     return Outcome(values=best.values, objective=best.objective, steps=steps, runs=run_index + 1,
-                   best_run=best.run, seconds=time.perf_counter() - began)
+                   best_run=best.run, seconds=time.perf_counter() - stop.began, status=status,
+                   message=MESSAGES.get(status, CONVERGED))
 
 
 @dataclass
@@ -154,9 +148,10 @@ class _Result:
     objective: float
     values: list[torch.Tensor]
     steps: int                   # all runs' steps so far
+    ended: Status                # converged, or the limit that stopped it
 
 
-def _local_search(run: _Run, index: int, runs: int, steps: int, deadline: float,
+def _local_search(run: _Run, index: int, runs: int, steps: int, stop: Stop,
                   on_step: OnStep | None) -> _Result:
     """Steps from one start until converged, out of steps or time, or diverged.
 
@@ -174,16 +169,16 @@ def _local_search(run: _Run, index: int, runs: int, steps: int, deadline: float,
             _report(on_step, Step(index, runs, steps + len(losses) - 1, point_value), run.params)
 
     taken = 0
-    while True:
+    ended: Status | None = None
+    while ended is None:
         run.step(seen)
         taken += 1
-        if not math.isfinite(value) or _finished(losses, taken, run.settings, deadline):
-            break
+        ended = "converged" if not math.isfinite(value) else _finished(losses, taken, run.settings, stop)
     if math.isfinite(value):
         value = run.value()
         _report(on_step, Step(index, runs, steps + taken, value), run.params)
     loss = run.loss_of(value) if math.isfinite(value) else math.inf
-    return _Result(index, loss, value, [p.detach().clone() for p in run.params], steps + taken)
+    return _Result(index, loss, value, [p.detach().clone() for p in run.params], steps + taken, ended)
 
 
 def _report(on_step: OnStep | None, step: Step, params: list[torch.Tensor]) -> None:
@@ -191,17 +186,22 @@ def _report(on_step: OnStep | None, step: Step, params: list[torch.Tensor]) -> N
         on_step(step, params)
 
 
-def _finished(losses: list[float], taken: int, settings: Settings, deadline: float) -> bool:
-    """``losses``: at the points known so far; ``taken``: the steps this run has taken."""
-    if taken >= (settings.max_steps or RUN_STEPS[settings.method]):
-        return True
-    if time.perf_counter() >= deadline:
-        return True
+def _finished(losses: list[float], taken: int, settings: Settings, stop: Stop) -> Status | None:
+    """Why the run ends after ``taken`` steps, or None. ``losses``: at the points known so far.
+    Only the model's own iteration limit (solver_itr) is an iteration limit; RUN_STEPS, a cap
+    on runs stuck near a poor minimum, ends a run as converged."""
+    if settings.max_steps is not None and taken >= settings.max_steps:
+        return "iteration_limit"
+    if taken >= RUN_STEPS[settings.method]:
+        return "converged"
+    reason = stop.reason()
+    if reason is not None:
+        return reason
     window = WINDOW[settings.method]
     if len(losses) <= window:
-        return False
+        return None
     old, new = losses[-1 - window], losses[-1]
-    return old - new <= TOLERANCE[settings.method] * max(abs(old), 1e-300)
+    return "converged" if old - new <= TOLERANCE[settings.method] * max(abs(old), 1e-300) else None
 
 
 def _draw(like: Sequence[torch.Tensor], generator: torch.Generator) -> list[torch.Tensor]:
