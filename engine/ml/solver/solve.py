@@ -23,9 +23,6 @@ from ...files.atomic import atomic_path
 from ...files.writer import check_output
 from ...workbook import Workbook
 from .answer_report import ANSWER_REPORT, Answer, answer
-from .evolutionary import solve_evolutionary
-from .linear import solve_linear
-from .nonlinear import solve_nonlinear
 from .objective import AGREEMENT, Objective
 from .outcome import FOUND, INFEASIBLE, UNBOUNDED, Outcome
 from .problem import Problem, watched_ranges
@@ -102,11 +99,16 @@ def _search(book: Workbook, model: SolverModel, objective: Objective, settings: 
     """The model's engine at work; the outcome and the method's name."""
     problem = Problem(book, model, objective)
     restarts = _restarts(book, settings, model, problem)
+    # the scipy engines are imported when used: scipy.optimize takes half a second to import,
+    # which the lesson's torch search does not need
     if model.engine == "Simplex LP":
+        from .linear import solve_linear
         return solve_linear(problem, settings.seed, stop), "HiGHS"
     if model.engine == "Evolutionary":
+        from .evolutionary import solve_evolutionary
         return solve_evolutionary(problem, settings.seed, stop, on_step), "differential evolution"
     if problem.rows or problem.bounded:
+        from .nonlinear import solve_nonlinear
         outcome = solve_nonlinear(problem, restarts, settings.seed, stop, on_step)
         return outcome, "SLSQP" if problem.rows else "L-BFGS-B"
     torch_settings = dataclasses.replace(settings, restarts=restarts, goal=model.goal,
