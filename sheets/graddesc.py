@@ -5,7 +5,13 @@ learning rate in D2 (``lr``), one epoch of pasted (x, y) data in A4:B32, one row
 the prediction, the gradients and the new b and a, and the last row's new b and a in C32:D32
 (``lastconst``, ``lastslope``) for the macros to copy back to the top. Optimizer state that
 carries from one epoch to the next (momentum, mean squares, sums of squares) sits in row 33
-(``momtarget``, ``gradtarget``) and is fed by row 32 (``momlast``, ``ms_last``).
+(``momtarget``, ``gradtarget``) and is fed by row 32 (``momlast``, ``ms_last``); row 2 labels
+those state columns.
+
+Every optimizer tab shows its loss in a cell named ``rmse`` (basic's F33 as in the lesson; E2,
+under "rmse", on the others), the root of the summed squared errors of the epoch's predictions.
+Below the table, as on the lesson's basic tab, Run and Step append that loss to a history
+(``rmsestart``, ``rmses``: C38 down, one row per epoch, epoch 0 after Reset) drawn by a line chart.
 """
 from __future__ import annotations
 
@@ -15,7 +21,10 @@ from .layout import Book, Chart, Series, Tab
 
 FIRST, LAST = 4, 3 + len(data.X_TRAIN)   # the step rows, 4..32
 STATE_ROW = LAST + 1                     # 33
-HISTORY = (38, 106)                      # basic's pasted rmse per epoch
+HISTORY = (38, 106)                      # the rmse per epoch, as basic's pasted history
+HISTORY_LABEL = HISTORY[0] - 2           # rmsestart: Ctrl+Down from here finds the last entry
+CHART_ROWS = 15                          # the history chart's height, in rows
+LOSS_FORMULA = "=SQRT(SUMXMY2(B{first}:B{last},E{first}:E{last}))".format(first=FIRST, last=LAST)
 STEP_HEADERS = {"A": "x", "B": "y", "C": "b", "D": "a", "E": "pred", "F": "de/db", "G": "de/da",
                 "H": "new b", "I": "new a"}
 
@@ -51,9 +60,13 @@ def _frame(name: str, lr: float | None, lr_cell: str = "D2") -> Tab:
     tab.put("C2", 1, role="parameter")
     if lr is not None:
         tab.put(lr_cell, lr, role="parameter", number_format="General")
+        tab.names["lr"] = absolute(name, lr_cell)
+    tab.put("E1", "rmse", role="header")
+    tab.put("E2", formula=LOSS_FORMULA, number_format="General")
     for col, label in STEP_HEADERS.items():
         tab.put(f"{col}3", label, role="header")
     _xy(tab)
+    _history(tab, "rmse after each epoch (Run and Step add a row):", absolute(name, "E2"))
     tab.put("C4", formula="=C1")
     tab.put("D4", formula="=C2")
     _rows(tab, {"C": "=H{p}", "D": "=I{p}"}, first=FIRST + 1)
@@ -64,6 +77,30 @@ def _frame(name: str, lr: float | None, lr_cell: str = "D2") -> Tab:
     tab.column_widths["B"] = 6
     tab.freeze = "A4"
     return tab
+
+
+def _history(tab: Tab, label: str, loss: str) -> None:
+    """The rmse history (C38 down, epoch numbers beside it in B) under ``label`` (rmsestart), and
+    its line chart; ``loss`` is the cell named rmse."""
+    first, last = HISTORY
+    tab.put(f"C{HISTORY_LABEL}", label, role="note")
+    tab.put(f"B{first - 1}", "epoch", role="header")
+    tab.put(f"C{first - 1}", "rmse", role="header")
+    for epoch, row in enumerate(range(first, last + 1)):
+        tab.put(f"B{row}", epoch, number_format="0")
+    tab.names.update({"rmse": loss, "rmsestart": absolute(tab.name, f"C{HISTORY_LABEL}"),
+                      "rmses": absolute(tab.name, f"C{first}", f"C{last}")})
+    tab.charts.append(Chart("line", f"{tab.name}: rmse after each epoch", f"E{HISTORY_LABEL}",
+                            [Series("rmse", absolute(tab.name, f"C{first}", f"C{last}"),
+                                    absolute(tab.name, f"B{first}", f"B{last}"))],
+                            x_title="epoch", y_title="rmse"))
+
+
+def _state_labels(tab: Tab, **labels: str) -> None:
+    """Row 2 names the state columns (row 3 reads the state carried in row 33)."""
+    for col, label in labels.items():
+        tab.put(f"{col}2", label, role="header")
+    tab.put(f"I{STATE_ROW}", "carried:", role="header")
 
 
 def _carry(tab: Tab, cols: str) -> None:
@@ -78,17 +115,18 @@ def _state(tab: Tab, cols: str) -> None:
         tab.put(f"{col}{STATE_ROW}", 0, role="state")
 
 
-def _beta(tab: Tab, col: str, value: float, label: str | None = "beta") -> None:
+def _beta(tab: Tab, col: str, value: float, label: str | None = "beta", name: str = "beta1") -> None:
     if label:
         tab.put(f"{chr(ord(col) - 1)}1", label, role="header")
     tab.put(f"{col}1", value, role="parameter", number_format="General")
+    tab.names[name] = absolute(tab.name, f"{col}1")
     tab.put(f"{chr(ord(col) + 1)}1", formula=f"=1-{col}1", number_format="General")
 
 
 def _rule(tab: Tab, *lines: str) -> None:
-    """The update rule, written under the table."""
+    """The update rule, written under the history's chart."""
     for i, line in enumerate(lines):
-        tab.put(f"A{STATE_ROW + 3 + i}", line, role="note" if i else "title")
+        tab.put(f"E{HISTORY_LABEL + CHART_ROWS + 1 + i}", line, role="note" if i else "title")
 
 
 def _err2(tab: Tab, col: str = "L") -> None:
@@ -125,18 +163,13 @@ def basic() -> Tab:
     tab.put(f"F{STATE_ROW}", formula=f"=SQRT(SUM(F{FIRST}:F{LAST}))")
     for col in "KL":
         tab.put(f"{col}{STATE_ROW}", formula=f"=SQRT(SUMSQ({col}{FIRST}:{col}{LAST}))")
-    tab.put("C36", "Paste error here:", role="note")
-    tab.put("C37", "rmse", role="header")
+    _history(tab, "Paste error here:", absolute("basic", "F33"))
     tab.names.update({
         "const": absolute("basic", "C1"), "slope": absolute("basic", "C2"),
         "gradtarget": absolute("basic", "K1", "L1"), "histgrad": absolute("basic", "K33", "L33"),
         "lastconst": absolute("basic", "C32"), "lastslope": absolute("basic", "D32"),
-        "rmse": absolute("basic", "F33"), "rmsestart": absolute("basic", "C36"),
-        "rmses": absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"),
+        "lr": absolute("basic", "F1"),
     })
-    tab.charts.append(Chart("line", "rmse after each epoch", "E36",
-                            [Series("rmse", absolute("basic", f"C{HISTORY[0]}", f"C{HISTORY[1]}"))],
-                            x_title="epoch", y_title="rmse"))
     tab.column_widths.update({c: 10 for c in span("A", "N")})
     tab.freeze = "A4"
     return tab
@@ -145,6 +178,7 @@ def basic() -> Tab:
 def momentum() -> Tab:
     tab = _frame("momentum", 0.0001)
     _beta(tab, "J", 0.9)
+    _state_labels(tab, J="momentum b", K="momentum a")
     _carry(tab, "JK")
     _state(tab, "JK")
     _rows(tab, {"H": "=C{r}-J{r}*$D$2", "I": "=D{r}-K{r}*$D$2",
@@ -159,6 +193,7 @@ def momentum() -> Tab:
 def rmsprop() -> Tab:
     tab = _frame("rmsprop", 0.02)
     _beta(tab, "J", 0.9)
+    _state_labels(tab, J="mean sq b", K="mean sq a")
     _carry(tab, "JK")
     _state(tab, "JK")
     _rows(tab, {"H": "=C{r}-F{r}*$D$2/SQRT(J{p})", "I": "=D{r}-G{r}*$D$2/SQRT(K{p})",
@@ -169,6 +204,7 @@ def rmsprop() -> Tab:
 
 
 def _adam_steps(tab: Tab) -> None:
+    _state_labels(tab, J="momentum b", K="momentum a", L="mean sq b", M="mean sq a")
     _carry(tab, "JKLM")
     _state(tab, "JKLM")
     _rows(tab, {"H": "=C{r}-J{r}*$D$2/SQRT(L{r})", "I": "=D{r}-K{r}*$D$2/SQRT(M{r})",
@@ -183,7 +219,7 @@ def _adam_steps(tab: Tab) -> None:
 def adam() -> Tab:
     tab = _frame("adam", 1)
     _beta(tab, "J", 0.9)
-    _beta(tab, "L", 0.9, label=None)
+    _beta(tab, "L", 0.9, label=None, name="beta2")
     _adam_steps(tab)
     return tab
 
@@ -209,7 +245,7 @@ def _gradient_size(tab: Tab) -> None:
 def adam_ann() -> Tab:
     tab = _frame("adam_ann", 1)
     _beta(tab, "J", 0.9)
-    _beta(tab, "L", 0.95, label=None)
+    _beta(tab, "L", 0.95, label=None, name="beta2")
     _adam_steps(tab)
     _gradient_size(tab)
     for col in "KL":
@@ -221,7 +257,7 @@ def adam_ann() -> Tab:
 def _adagrad_steps(tab: Tab) -> None:
     _carry(tab, "JK")
     _state(tab, "JK")
-    tab.put("J2", "sum of squared gradients", role="note")
+    _state_labels(tab, J="sum sq b", K="sum sq a")
     # divide by the sum including this step's gradient, so the first step is finite
     _rows(tab, {"H": "=C{r}-F{r}*$D$2/SQRT(J{r})", "I": "=D{r}-G{r}*$D$2/SQRT(K{r})",
                 "J": "=J{p}+F{r}^2", "K": "=K{p}+G{r}^2"})

@@ -28,7 +28,7 @@ from ..core.references import parse_cell
 from ..core.values import ExcelError
 from ..files.atomic import write_bytes
 from ..files.vba_project import VbaModule, vba_project, xlwings_standalone_modules
-from ..macros.vba import VBA_DIR, optimizer_tabs
+from ..macros.vba import HISTORY_MODULE, VBA_DIR, optimizer_tabs
 from .engine_book import to_engine
 from .layout import NUMBER_FORMAT, Book, Cell, Chart, Tab
 from .writer import BLUE, EPOCH, GREY, MARKER, ORANGE, PIXELS_PER_CM, page_setup
@@ -62,6 +62,7 @@ def vba_modules(book: Book) -> list[VbaModule]:
         code = path.read_text(encoding="utf-8") if tab.name in optimizer_tabs() else ""
         modules.append(VbaModule(tab.name, code, "worksheet"))
     modules.append(VbaModule(BUTTON_MODULE.stem, BUTTON_MODULE.read_text(encoding="utf-8")))
+    modules.append(VbaModule(HISTORY_MODULE.stem, HISTORY_MODULE.read_text(encoding="utf-8")))
     return modules + xlwings_standalone_modules()
 
 

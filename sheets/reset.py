@@ -25,8 +25,10 @@ def _store(tab: Tab, training: Training) -> None:
                 address = cell_name(areas[name].r1 + i, areas[name].c1 + j)
                 if value is None:  # Range.Clear empties the cell, format included (basic's rmses)
                     tab.cells.pop(address, None)
-                else:  # a constant of the definition: the engine refuses to write a formula cell
+                elif address in tab.cells:  # the engine refuses to write a formula cell
                     tab.cells[address].value = value
+                else:  # the history's first entry, the loss before training
+                    tab.put(address, value)
 
 
 def apply_reset(book: Book) -> Book:

@@ -208,7 +208,7 @@ def test_engine_computes_excels_values_from_the_reference_inputs(pair):
 # what each tab's reset macro sets (read from the reference's VBA with olevba); the lr of the
 # new adagrad tabs follows adam's
 RESET = {
-    "basic": {"C1": 1.0, "C2": 1.0, "C38": None},
+    "basic": {"C1": 1.0, "C2": 1.0, "C39": None},
     "momentum": {"C1": 1.0, "C2": 1.0, "D2": 0.0001},
     "rmsprop": {"C1": 1.0, "C2": 1.0},
     "adam": {"C1": 1.0, "C2": 1.0, "D2": 1.0},
@@ -223,6 +223,16 @@ def test_graddesc_starts_from_the_reset_state(sheet):
     book = Workbook.load(WORKBOOKS / "graddesc.xlsm")
     got = {ref: book[f"{sheet}!{ref}"] for ref in RESET[sheet]}
     assert got == RESET[sheet]
+
+
+@pytest.mark.parametrize("sheet", optimizer_tabs())
+def test_graddesc_history_starts_with_the_loss_before_training(sheet):
+    """Reset clears the rmse history (C38 down) and enters epoch 0: the rmse cell's value."""
+    book = Workbook.load(WORKBOOKS / "graddesc.xlsm")
+    book.recalculate()
+    history = [row[0] for row in book.values(f"{sheet}!rmses")]
+    assert history[0] == book.values(f"{sheet}!rmse")[0][0]
+    assert isinstance(history[0], float) and history[1:] == [None] * (len(history) - 1)
 
 
 @pytest.mark.parametrize("sheet", optimizer_tabs())

@@ -3,6 +3,7 @@ Reset/Run/Step, bad input, and ``cellgrad run``. LibreOffice's replay is in test
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from cellgrad.cli.main import main
 from cellgrad.core.errors import MacroError
 from cellgrad.macros import (EngineSheet, MacroRunner, Training, optimizer_tabs, parse_module,
                              tab_module)
-from cellgrad.macros.vba import VBA_DIR
+from cellgrad.macros.vba import HISTORY_MODULE, HISTORY_SUBS, VBA_DIR
 from cellgrad.workbook import Workbook
 
 from .builder import write_workbook
@@ -45,8 +46,10 @@ def run_macro(cells: dict[str, object], text: str, names: dict[str, str] | None 
 # -- the VBA text --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tab", ORIGINAL_TABS + NEW_TABS)
-def test_every_tab_has_the_three_macros(tab):
-    assert sorted(s.lower() for s in tab_module(tab).names()) == ["onestep", "reset", "somesteps"]
+def test_every_tab_has_the_three_macros_and_the_history(tab):
+    names = {s.lower() for s in tab_module(tab).names()}
+    assert {"onestep", "reset", "somesteps", "recordloss"} <= names <= {"onestep", "reset", "somesteps",
+                                                                        *HISTORY_SUBS}
     assert tab in optimizer_tabs()
 
 
@@ -56,15 +59,55 @@ def _code_lines(text: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("Attribute ")]
 
 
+# The handout's loss history, cellgrad's only additions to the lesson's macros: calls of the Subs
+# of the standard module modules/history.bas, each on a line of its own.
+HISTORY_CALLS = {"recordloss", "replaceloss", "newhistory"}
+
+
 @pytest.mark.parametrize("tab", ORIGINAL_TABS)
-def test_original_macros_are_the_reference_workbooks_vba(tab):
-    """engine/macros/vba/<tab>.bas carries the lesson's statements exactly (read back with oletools)."""
+def test_original_macros_are_the_reference_workbooks_vba_plus_the_history(tab):
+    """engine/macros/vba/<tab>.bas carries the lesson's statements exactly (read back with
+    oletools), plus lines that call the history's Subs and nothing else."""
     olevba = _olevba()
     parser = olevba.VBA_Parser(str(reference()))
     modules = {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
     parser.close()
-    ours = (VBA_DIR / f"{tab}.bas").read_text()
-    assert _code_lines(ours) == _code_lines(modules[tab])
+    ours = _code_lines((VBA_DIR / f"{tab}.bas").read_text())
+    assert [line for line in ours if line not in HISTORY_CALLS] == _code_lines(modules[tab])
+    assert "recordloss" in ours
+
+
+def test_the_history_module_appends_below_rmsestart():
+    assert _code_lines(HISTORY_MODULE.read_text()) == [
+        "Sub newhistory()", 'Range("rmses").Clear', "recordloss", "End Sub",
+        "Sub recordloss()", 'Range("rmse").Copy',
+        'Range("rmsestart").End(xlDown).Offset(1, 0).PasteSpecial Paste:=xlPasteValues', "End Sub",
+        "Sub replaceloss()", 'Range("rmse").Copy',
+        'Range("rmsestart").End(xlDown).PasteSpecial Paste:=xlPasteValues', "End Sub"]
+    assert {s.lower() for s in parse_module(HISTORY_MODULE.read_text(), "h").names()} == set(HISTORY_SUBS)
+
+
+def test_an_error_in_the_history_module_names_that_file(tmp_path):
+    path = write_workbook(tmp_path / "h.xlsx", {"S": {"A1": 3}},
+                          sheet_names={("S", "rmse"): "S!$A$1", ("S", "rmsestart"): "S!$B$1048576"})
+    runner = MacroRunner(tab_module("basic"), EngineSheet(Workbook.load(path), "S"))
+    with pytest.raises(MacroError, match=r"engine/macros/vba/modules/history.bas, sheet 'S': line 14: "
+                                         r"Offset\(1, 0\) of S!B1048576 is off the sheet"):
+        runner.call("recordloss")
+
+
+@pytest.mark.parametrize("tab", ORIGINAL_TABS + NEW_TABS)
+def test_the_reference_runs_the_lessons_macros_the_handout_adds_the_history(tab):
+    """Where the tab has no history names (fast.ai's workbook, except basic), the history's Subs
+    and their calls are left out; the handout's tabs run them."""
+    from cellgrad.sheets.books import handout
+    from cellgrad.sheets.engine_book import to_engine
+    book = to_engine(handout("graddesc"))
+    book.calculate()
+    assert {"recordloss"} <= {n.lower() for n in Training(EngineSheet(book, tab)).module.names()}
+    if tab in ORIGINAL_TABS:
+        names = {n.lower() for n in tab_training(tab).module.names()}
+        assert ("recordloss" in names) == (tab == "basic")
 
 
 def _olevba():
@@ -204,11 +247,11 @@ def test_n_epochs_of_run_are_n_over_5_presses_of_run():
 
 def test_basic_appends_one_rmse_per_epoch_under_rmsestart():
     training = tab_training("basic")
-    training.reset()
+    start = training.reset()
     epochs = training.run(7)
     history = training.state()["rmses"]
-    assert [row[0] for row in history[:7]] == [e.loss for e in epochs]
-    assert history[7][0] is None
+    assert [row[0] for row in history[:8]] == [start.loss] + [e.loss for e in epochs]
+    assert history[8][0] is None
 
 
 def test_the_epoch_table_reads_a_b_loss_and_lr():
@@ -260,21 +303,127 @@ def test_cli_json(capsys):
     assert main(["run", str(reference()), "adam_ann", "--epochs", "12", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["sheet"] == "adam_ann"
-    assert [e["epoch"] for e in out["epochs"]] == list(range(1, 13))
-    expected = tab_training("adam_ann").run(12)
+    assert [e["epoch"] for e in out["epochs"]] == list(range(0, 13))
+    training = tab_training("adam_ann")
+    expected = [training.observe(0)] + training.run(12)
     assert out["epochs"] == [e.as_json() for e in expected]
+    assert out["loss"] == "=SQRT(SUMXMY2(B4:B32,E4:E32)), evaluated by the engine (sheet 'adam_ann' has no rmse cell)"
     assert set(out["epochs"][0]) == {"epoch", "a", "b", "loss", "lr"}
     assert _digest(reference()) == before
 
 
 @pytest.mark.parametrize("flags, epochs", [([], 5), (["--step"], 1), (["--epochs", "3"], 3),
-                                           (["--step", "--epochs", "4", "--reset"], 4)])
+                                           (["--step", "--epochs", "4", "--reset"], 4),
+                                           (["--reset"], 0), (["--reset", "--epochs", "0"], 0),
+                                           (["--epochs", "0"], 0)])
 def test_cli_table(capsys, flags, epochs):
     assert main(["run", str(reference()), "rmsprop", *flags]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["epoch", "a", "b", "loss", "lr"]
-    assert lines[1].split()[0] == ("reset" if "--reset" in flags else "start")
-    assert [line.split()[0] for line in lines[2:]] == [str(k) for k in range(1, epochs + 1)]
+    pressed = "from Reset" if "--reset" in flags else "from its saved state"
+    assert lines[0].startswith(f"rmsprop {pressed}; loss: =SQRT(SUMXMY2(B4:B32,E4:E32))")
+    assert lines[1].split() == ["epoch", "a", "b", "loss", "lr"]
+    assert [line.split()[0] for line in lines[2:]] == [str(k) for k in range(0, epochs + 1)]
+
+
+def test_cli_table_shows_six_significant_digits_json_every_digit(capsys):
+    assert main(["run", str(reference()), "adam", "--epochs", "2"]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:]
+    assert main(["run", str(reference()), "adam", "--epochs", "2", "--json"]) == 0
+    epochs = json.loads(capsys.readouterr().out)["epochs"]
+    for line, epoch in zip(rows, epochs, strict=True):
+        shown = line.split()
+        assert shown[0] == str(epoch["epoch"])
+        for text, key in zip(shown[1:], ("a", "b", "loss", "lr")):
+            assert text == f"{epoch[key]:.6g}"
+    assert len(repr(epochs[1]["a"])) > 10  # JSON: the double itself, not 6 digits
+
+
+def test_the_loss_without_a_loss_cell_is_the_formula_over_y_and_pred():
+    """fast.ai's adam tab has no loss cell: the reported loss is SQRT(SUMXMY2(y, pred)),
+    computed here from the columns by numpy."""
+    import numpy as np
+    epoch = tab_training("adam").observe(0)
+    book = Workbook.load(reference())
+    y, pred = book.array("adam!B4:B32"), book.array("adam!E4:E32")
+    assert epoch.loss == pytest.approx(float(np.sqrt(np.sum((y - pred) ** 2))), rel=1e-12, abs=0)
+
+
+def test_reset_alone_presses_reset_and_nothing_else(tmp_path, capsys):
+    out = tmp_path / "reset.xlsm"
+    assert main(["run", str(reference()), "adam", "--reset", "--json", "--save", str(out)]) == 0
+    epochs = json.loads(capsys.readouterr().out)["epochs"]
+    training = tab_training("adam")
+    training.reset()
+    assert epochs == [training.observe(0).as_json()]
+    saved = Workbook.load(out)
+    state = training.state()
+    for name, area in training.written().items():
+        assert saved.values(area.a1()) == state[name], name
+
+
+def _handout_path(tmp_path: Path) -> Path:
+    from cellgrad.sheets.books import handout, package
+    path = tmp_path / "graddesc.xlsm"
+    path.write_bytes(package(handout("graddesc")))
+    return path
+
+
+SETTINGS = [  # (--set texts, cell, value the cell holds when Run starts)
+    (["lr=0.01"], "D2", 0.01),
+    (["beta1=0.8"], "J1", 0.8),
+    (["BETA2=0.99", "lr=0.5"], "L1", 0.99),
+    (["$D$2=2.5e-1"], "D2", 0.25),
+    (["lr=50%"], "D2", 0.5),  # typed as a student types it: Excel reads 50% as 0.5
+]
+
+
+@pytest.mark.parametrize("texts, cell, value", SETTINGS)
+def test_set_types_numbers_into_the_tab_before_run(tmp_path, capsys, texts, cell, value):
+    path = _handout_path(tmp_path)
+    argv = ["run", str(path), "adam", "--epochs", "2", "--json"]
+    assert main([*argv, *[a for text in texts for a in ("--set", text)]]) == 0
+    got = json.loads(capsys.readouterr().out)["epochs"]
+    book = Workbook.load(path)
+    book.recalculate()
+    for text in texts:
+        name, _, typed = text.partition("=")
+        book.set(book.resolve(name.replace("$", ""), "adam").a1(), 0.5 if typed == "50%" else float(typed))
+    assert book[f"adam!{cell}"] == value
+    training = Training(EngineSheet(book, "adam"))
+    assert got == [e.as_json() for e in [training.observe(0), *training.run(2)]]
+
+
+def test_set_before_reset_is_reset_as_typing_would_be(tmp_path, capsys):
+    path = _handout_path(tmp_path)
+    assert main(["run", str(path), "adam", "--reset", "--set", "lr=0.01", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["epochs"][0]["lr"] == 1.0  # adam's reset sets lr to 1
+    assert "Reset set lr back to 1 (you set 0.01)" in captured.err
+
+
+BAD_SETTINGS = [
+    ("nosuch=1", "sheet 'adam': --set nosuch: the tab has no name 'nosuch' (its names: beta1, beta2, "
+                 "const, gradtarget, histgrad, lastconst, lastslope, lr, max_clipped, momlast, "
+                 "momtarget, ms_last, pct_clipped, rmse, rmses, rmsestart, slope; or give a cell such as D2)"),
+    ("lr=fast", "sheet 'adam', cell D2: --set lr: 'fast' is not a number"),
+    ("lr=", "sheet 'adam', cell D2: --set lr: '' is not a number"),
+    ("K1=0.5", "sheet 'adam', cell K1: --set K1: the cell holds the formula =1-J1; only a constant"),
+    ("rmse=3", "sheet 'adam', cell E2: --set rmse: the cell holds the formula =SQRT(SUMXMY2("),
+    ("momtarget=0", "sheet 'adam': --set momtarget: momtarget is adam!J33:K33, not one cell of the tab"),
+    ("lr", "sheet 'adam': --set 'lr': expected NAME=VALUE, such as lr=0.01"),
+]
+
+
+@pytest.mark.parametrize("text, message", BAD_SETTINGS)
+def test_set_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, text, message):
+    path = _handout_path(tmp_path)
+    before = _digest(path)
+    out = tmp_path / "out.xlsm"
+    assert main(["run", str(path), "adam", "--set", text, "--save", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert str(path) in err
+    assert not out.exists() and _digest(path) == before
 
 
 def test_cli_save_writes_the_new_state_and_leaves_the_input(tmp_path, capsys):
@@ -340,14 +489,29 @@ class _Terminal:
         pass
 
 
-@pytest.mark.parametrize("total, watched, shown", [(500, True, True), (500, False, False),
-                                                   (10, True, False)])
-def test_progress_bar_only_for_long_runs_someone_watches(total, watched, shown):
-    from cellgrad.cli.run import Progress
-    out = _Terminal()
-    bar = Progress(out, total, watched=watched)  # type: ignore[arg-type]
-    for k in range(1, total + 1):
-        bar.update(k)
-    bar.close()
-    assert (f"{total}/{total} epochs" in out.text) == shown
-    assert out.text.endswith("\n") == shown
+@pytest.mark.parametrize("terminal, shown", [(True, True), (False, False)])
+def test_progress_bar_only_where_someone_watches(terminal, shown):
+    from cellgrad.cli.progress import Progress
+    out = _Terminal() if terminal else io.StringIO()
+    with Progress(500, "epochs", label="run adam", stream=out) as bar:  # type: ignore[arg-type]
+        for k in range(1, 501):
+            bar.update(k, f"loss {k}")
+    text = out.getvalue() if not terminal else out.text
+    assert ("run adam: [" + "#" * 30 + "] 500/500 epochs  loss 500" in text) == shown
+    assert text.endswith("\r\033[K") == shown  # erased: the table or verdict follows
+    assert text.count("\r\033[K") < 50  # 500 quick updates: redrawn at most ten times a second
+
+
+def test_run_shows_a_bar_only_for_long_runs(monkeypatch, capsys):
+    from cellgrad.cli import progress, run
+    shown = []
+
+    class Recorded(progress.Progress):
+        def __init__(self, *args, **kwargs) -> None:
+            shown.append(kwargs["shown"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(run, "Progress", Recorded)
+    main(["run", str(reference()), "adam", "--epochs", "3", "--json"])
+    main(["run", str(reference()), "adam", "--epochs", str(run.PROGRESS_FROM), "--json"])
+    assert shown == [False, True]

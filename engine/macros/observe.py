@@ -1,23 +1,28 @@
 """What one row of the epoch table shows for an optimizer tab: a, b, the tab's loss and lr.
 
 a and b are the ``slope`` and ``const`` names every tab has. The learning rate is the ``lr`` name
-where the tab defines one; basic and rmsprop only label it "learn", so the cell beside or below
-that label is used. The loss is the tab's ``rmse`` name where it has one; otherwise it is computed
-as basic's rmse is, the square root of the summed squared errors of the epoch's predictions
-(columns "y" and "pred"), because adam and rmsprop show no loss cell at all.
+where the tab defines one; basic and rmsprop of fast.ai's workbook only label it "learn", so the
+cell beside or below that label is used. The loss is the tab's ``rmse`` cell (every optimizer tab
+of the handout has one, a formula in the lesson's style). fast.ai's workbook has it on basic only:
+elsewhere the loss is :data:`LOSS_FORMULA` over the tab's "y" and "pred" columns, as basic's rmse
+(the root of the summed squared errors), evaluated by the engine's interpreter on the values the
+sheet shows.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
+from ..calc.interpreter import Interpreter
 from ..core.errors import CellgradError
+from ..core.parser import parse_formula
 from ..core.references import Range
-from ..core.values import Scalar
+from ..core.values import Array, Scalar
 from .adapter import Grid, SheetAdapter
 
 _LABEL_AREA = (1, 1, 12, 26)       # rows 1-12, columns A-Z hold every tab's labels
 _PREDICTION_LABELS = ("pred", "y_pred")
+LOSS_FORMULA = "=SQRT(SUMXMY2({y},{pred}))"  # basic's rmse, SQRT(SUM(F4:F32)), in one cell
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,20 @@ class Observer:
         labels = sheet.read(Range(sheet.sheet, *_LABEL_AREA))
         self.lr = self._named("lr") or self._learn_cell(labels)
         self.rmse = self._named("rmse")
-        self.errors = None if self.rmse else self._prediction_columns(labels)
+        self.errors: Range | None = None     # the y..pred block the loss formula reads
+        self.loss_formula: str | None = None
+        if self.rmse is None:
+            self._loss_from_formula(labels)
+
+    @property
+    def loss_source(self) -> str:
+        """Where the loss comes from, in words: a cell of the tab, or the formula evaluated."""
+        if self.rmse is not None:
+            return f"the rmse cell {self.rmse.a1(with_sheet=True)}"
+        if self.loss_formula is not None:
+            return (f"{self.loss_formula}, evaluated by the engine "
+                    f"(sheet {self.sheet.sheet!r} has no rmse cell)")
+        return f"none (sheet {self.sheet.sheet!r} has no rmse cell and no y and pred columns)"
 
     def _named(self, name: str) -> Range | None:
         try:
@@ -71,16 +89,20 @@ class Observer:
                     return Range(self.sheet.sheet, r + 1, c, r + 1, c)
         return None
 
-    def _prediction_columns(self, labels: list[list[Scalar]]) -> Range | None:
-        """The block from the "y" column to the "pred" column over the data rows."""
+    def _loss_from_formula(self, labels: list[list[Scalar]]) -> None:
+        """The loss formula over the "y" and "pred" columns' data rows."""
         for r, row in enumerate(labels, start=1):
             text = [v.strip().lower() if isinstance(v, str) else None for v in row]
             if "y" in text and any(p in text for p in _PREDICTION_LABELS):
                 y = text.index("y") + 1
                 pred = next(text.index(p) for p in _PREDICTION_LABELS if p in text) + 1
                 last = self._last_data_row(r + 1, y)
-                return Range(self.sheet.sheet, r + 1, min(y, pred), last, max(y, pred))
-        return None
+                sheet = self.sheet.sheet
+                self.errors = Range(sheet, r + 1, min(y, pred), last, max(y, pred))
+                columns = (Range(sheet, r + 1, c, last, c).a1(with_sheet=False) for c in (y, pred))
+                self.loss_formula = LOSS_FORMULA.format(y=next(columns), pred=next(columns))
+                self._loss_node = parse_formula(self.loss_formula, 1, 1, sheet=sheet)
+                return
 
     def _last_data_row(self, first: int, col: int) -> int:
         column = self.sheet.read(Range(self.sheet.sheet, first, col, first + 999, col))
@@ -101,10 +123,29 @@ class Observer:
     def _loss(self, block: Grid) -> Scalar:
         if self.rmse is not None:
             return block[0][0]
-        total = 0.0
-        for row in block:
-            y, pred = row[0], row[-1]
-            if not (isinstance(y, float) and isinstance(pred, float)):
-                return pred if not isinstance(pred, float) else y
-            total += (y - pred) * (y - pred)  # inf, never OverflowError, when it diverged
-        return math.sqrt(total)
+        assert self.errors is not None
+        source = _BlockSource(self.errors, block)
+        value = Interpreter(source).cell_result(self._loss_node, self.sheet.sheet, 1, 1, None)
+        return value if not isinstance(value, Array) else value.rows[0][0]
+
+
+class _BlockSource:
+    """The interpreter's cells: the block the loss formula reads, as the sheet showed it."""
+
+    rng = None  # the loss formula draws no random numbers
+
+    def __init__(self, area: Range, block: Grid) -> None:
+        self.area = area
+        self.block = block
+
+    def value(self, sheet: str, row: int, col: int) -> Scalar:
+        if not self.area.contains(sheet, row, col):
+            raise KeyError(f"{sheet}!{row},{col} is outside the loss formula's block")
+        return self.block[row - self.area.r1][col - self.area.c1]
+
+    def grid(self, rng: Range) -> Array:
+        return Array([[self.value(rng.sheet, r, c) for c in range(rng.c1, rng.c2 + 1)]
+                      for r in range(rng.r1, rng.r2 + 1)])
+
+    def note_dynamic(self, rng: Range) -> None:
+        pass

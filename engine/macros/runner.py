@@ -49,6 +49,7 @@ class MacroRunner:
         self.clipboard: Grid | None = None
         self.variables: dict[str, float] = {}
         self._depth = 0
+        self._file = module.name  # the file of the Sub running now, for error messages
 
     def call(self, name: str, epochs: EpochLoop | None = None) -> None:
         sub = self.module.sub(name)
@@ -62,6 +63,7 @@ class MacroRunner:
         if self._depth >= MAX_CALL_DEPTH:
             raise self._error(sub.line, f"calls nest deeper than {MAX_CALL_DEPTH} (a recursive Sub?)")
         self._depth += 1
+        caller, self._file = self._file, sub.file or self.module.name
         try:
             for statement in sub.body:
                 if epochs is not None and isinstance(statement, ForLoop):
@@ -71,6 +73,7 @@ class MacroRunner:
                     self._execute(statement)
         finally:
             self._depth -= 1
+            self._file = caller
 
     def _execute_all(self, statements: tuple[Statement, ...]) -> None:
         for statement in statements:
@@ -231,7 +234,7 @@ class MacroRunner:
         return int(round(value))
 
     def _error(self, line: int, reason: str) -> MacroError:
-        return MacroError(f"line {line}: {reason}", file=self.module.name, sheet=self.sheet.sheet)
+        return MacroError(f"line {line}: {reason}", file=self._file, sheet=self.sheet.sheet)
 
 
 class _Column:

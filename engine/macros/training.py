@@ -18,8 +18,8 @@ from ..core.values import Scalar
 from .adapter import Grid, SheetAdapter
 from .observe import Epoch, Observer
 from .runner import EpochLoop, MacroRunner
-from .vba import (Assign, Binary, Clear, Expr, ForLoop, IfBlock, Module, Neg, PasteValues, RangeRef,
-                  RangeValue, Statement, tab_module)
+from .vba import (HISTORY_SUBS, Assign, Binary, Clear, Expr, ForLoop, IfBlock, Module, Neg,
+                  PasteValues, RangeRef, RangeValue, Statement, tab_module, without_subs)
 
 OnEpoch = Callable[[Epoch], None]
 
@@ -27,7 +27,7 @@ OnEpoch = Callable[[Epoch], None]
 class Training:
     def __init__(self, sheet: SheetAdapter, module: Module | None = None) -> None:
         self.sheet = sheet
-        self.module = module or tab_module(sheet.sheet)
+        self.module = _lesson_or_handout(module or tab_module(sheet.sheet), sheet)
         self.areas = self._resolve_names()
         self.runner = MacroRunner(self.module, sheet)
         self.observer = Observer(sheet)
@@ -95,6 +95,18 @@ class Training:
         done.append(epoch)
         if on_epoch is not None:
             on_epoch(epoch)
+
+
+def _lesson_or_handout(module: Module, sheet: SheetAdapter) -> Module:
+    """The macros with the handout's loss history where the tab has one (its names rmse,
+    rmsestart, rmses), else as the lesson wrote them: fast.ai's workbook has no history there."""
+    history = Module(module.name, {k: s for k, s in module.subs.items() if k in HISTORY_SUBS})
+    for name in used_names(history):
+        try:
+            sheet.resolve(name)
+        except CellgradError:
+            return without_subs(module, HISTORY_SUBS)
+    return module
 
 
 @contextmanager

@@ -12,7 +12,7 @@ statement is never silently skipped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.errors import MacroError
@@ -127,6 +127,7 @@ class Sub:
     name: str
     line: int
     body: tuple[Statement, ...]
+    file: str = ""                                # the module's file, where it is not the tab's
 
 
 @dataclass
@@ -452,14 +453,49 @@ def parse_module(text: str, name: str) -> Module:
 VBA_DIR = Path(__file__).resolve().with_name("vba")
 
 
+HISTORY_MODULE = VBA_DIR / "modules" / "history.bas"
+
+
 def tab_module(tab: str) -> Module:
-    """The macros of a graddesc optimizer tab (``engine/macros/vba/<tab>.bas``)."""
+    """The macros of a graddesc optimizer tab (``engine/macros/vba/<tab>.bas``), with the Subs of
+    the standard module they call (``modules/history.bas``), as VBA finds a public Sub."""
     path = VBA_DIR / f"{tab}.bas"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in VBA_DIR.glob("*.bas")))
         raise MacroError(f"no macros for a sheet named {tab!r} (cellgrad has macros for {known})",
                          sheet=tab)
-    return parse_module(path.read_text(encoding="utf-8"), f"engine/macros/vba/{path.name}")
+    module = parse_module(path.read_text(encoding="utf-8"), f"engine/macros/vba/{path.name}")
+    where = f"engine/macros/vba/modules/{HISTORY_MODULE.name}"
+    history = parse_module(HISTORY_MODULE.read_text(encoding="utf-8"), where)
+    for key, sub in history.subs.items():
+        if key in module.subs:
+            raise MacroError(f"{module.name} line {module.subs[key].line}: Sub {sub.name} is also "
+                             f"defined in {where}")
+        module.subs[key] = replace(sub, file=where)
+    return module
+
+
+# cellgrad's additions to the lesson's macros: the handout's loss history (modules/history.bas)
+HISTORY_SUBS = ("newhistory", "recordloss", "replaceloss")
+
+
+def without_subs(module: Module, names: tuple[str, ...]) -> Module:
+    """``module`` without the Subs ``names`` and without the lines that call them."""
+    dropped = {n.lower() for n in names}
+
+    def keep(body: tuple[Statement, ...]) -> tuple[Statement, ...]:
+        out: list[Statement] = []
+        for s in body:
+            if isinstance(s, CallSub) and s.name.lower() in dropped:
+                continue
+            if isinstance(s, (ForLoop, IfBlock)):
+                s = replace(s, body=keep(s.body))
+            out.append(s)
+        return tuple(out)
+
+    subs = {key: replace(sub, body=keep(sub.body)) for key, sub in module.subs.items()
+            if key not in dropped}
+    return Module(module.name, subs)
 
 
 def optimizer_tabs() -> list[str]:

@@ -9,6 +9,7 @@ Sub onestep()
     Range("lastconst").Copy
     Range("const").PasteSpecial Paste:=xlPasteValues
     ActiveSheet.Calculate
+    recordloss
 End Sub
 
 Sub somesteps()
@@ -24,4 +25,5 @@ Sub reset()
     Range("slope").Value = 1
     Range("const").Value = 1
     Range("lr").Value = 1
+    newhistory
 End Sub

@@ -9,6 +9,7 @@ Sub onestep()
     Range("lastconst").Copy
     Range("const").PasteSpecial Paste:=xlPasteValues
     ActiveSheet.Calculate
+    recordloss
 End Sub
 
 Sub somesteps()
@@ -23,6 +24,7 @@ Sub somesteps()
             Range("prev_grad2").PasteSpecial Paste:=xlPasteValues
         End If
         ActiveSheet.Calculate
+        replaceloss
     Next
     Application.Calculation = xlCalculationAutomatic
 End Sub
@@ -37,4 +39,5 @@ Sub reset()
     Range("avg_grad2").Copy
     Range("prev_grad2").PasteSpecial Paste:=xlPasteValues
     Application.Calculation = xlCalculationAutomatic
+    newhistory
 End Sub

@@ -10,6 +10,7 @@ Sub onestep()
     Range("lastconst").Copy
     Range("const").PasteSpecial Paste:=xlPasteValues
     ActiveSheet.Calculate
+    recordloss
 End Sub
 
 Sub somesteps()
@@ -34,4 +35,5 @@ Sub reset()
     Range("gradtarget").PasteSpecial Paste:=xlPasteValues
     Range("momlast").Copy
     Range("momtarget").PasteSpecial Paste:=xlPasteValues
+    newhistory
 End Sub

@@ -10,6 +10,7 @@ Sub onestep()
     Range("lastconst").Copy
     Range("const").PasteSpecial Paste:=xlPasteValues
     ActiveSheet.Calculate
+    recordloss
 End Sub
 
 Sub somesteps()
@@ -24,6 +25,7 @@ Sub somesteps()
             Range("prev_grad2").PasteSpecial Paste:=xlPasteValues
         End If
         ActiveSheet.Calculate
+        replaceloss
     Next
     Application.Calculation = xlCalculationAutomatic
 End Sub
@@ -50,4 +52,5 @@ Sub reset()
     Range("avg_grad2").Copy
     Range("prev_grad2").PasteSpecial Paste:=xlPasteValues
     Application.Calculation = xlCalculationAutomatic
+    newhistory
 End Sub

@@ -20,4 +20,5 @@ Sub reset()
     Range("const").Value = 1
     Range("rmses").Clear
     Application.Calculate
+    recordloss
 End Sub

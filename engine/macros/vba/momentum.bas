@@ -8,6 +8,7 @@ Sub onestep()
     Range("lastconst").Copy
     Range("const").PasteSpecial Paste:=xlPasteValues
     ActiveSheet.Calculate
+    recordloss
 End Sub
 
 Sub somesteps()
@@ -25,4 +26,5 @@ Sub reset()
     Range("lr").Value = 0.0001
     Range("momlast").Copy
     Range("momtarget").PasteSpecial Paste:=xlPasteValues
+    newhistory
 End Sub

@@ -8,6 +8,7 @@ Sub onestep()
     Range("lastconst").Copy
     Range("const").PasteSpecial Paste:=xlPasteValues
     ActiveSheet.Calculate
+    recordloss
 End Sub
 
 Sub somesteps()
@@ -26,4 +27,5 @@ Sub reset()
     Range("gradtarget").PasteSpecial Paste:=xlPasteValues
     Range("ms_last").Copy
     Range("gradtarget").PasteSpecial Paste:=xlPasteValues
+    newhistory
 End Sub
