@@ -22,6 +22,11 @@ ROWS = [
     row("=ROW(OFFSET(B7,A1,0))", "B7", 12.0),                # A1 (5) is still read: a value argument
     row("=ROW(B3:OFFSET(B3,2,0))", "B4", 3.0),
     row("=ROW()+ROW(D6)", "D6", 12.0),
+    row("=ROWS(A1:A9)", "A4", 9.0),
+    row("=ROW(INDEX(A2:A9,3))", "A4", 4.0),
+    row("=ROWS(B2:INDEX(B2:B9,A1))", "B3", 5.0),            # INDEX's row_num A1 (5) is a value
+    row("=COLUMNS(A2:F2)*ROWS(OFFSET(C2,0,0,3))", "C2", 18.0),
+    row("=ROWS({1,2,3;4,5,6})+COLUMNS({1,2,3;4,5,6})", "A4", 5.0),  # Microsoft's ROWS example: 2
 ]
 
 

@@ -195,14 +195,15 @@ def column(anchor: tuple[int, int, str], ref: Range | None = None) -> float | Ar
     return float(anchor[1]) if ref is None else _positions(ref.c1, ref.c2, vertical=False)
 
 
-@excel_function("ROWS", Arg.GRID, elementwise=False)
-def rows(grid: Array) -> float:
-    return float(grid.height)
+# ROWS and COLUMNS take the reference itself, never its values: =ROWS(A1:A9) in A4 is not circular.
+@excel_function("ROWS", Arg.AREA, elementwise=False)
+def rows(area: Range | Array) -> float:
+    return float(area.height)
 
 
-@excel_function("COLUMNS", Arg.GRID, elementwise=False)
-def columns(grid: Array) -> float:
-    return float(grid.width)
+@excel_function("COLUMNS", Arg.AREA, elementwise=False)
+def columns(area: Range | Array) -> float:
+    return float(area.width)
 
 
 # Not elementwise: inside an array formula ``@`` still takes one value (the evaluator intersects a
