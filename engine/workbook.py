@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from typing import Callable, Iterator, Mapping, TypeVar
 
 import numpy as np
@@ -18,7 +19,7 @@ from .calc.blocks import Block
 from .calc.calculation import Calculation
 from .core.cells import Cell, DefinedName, Sheet
 from .core.errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
-                          WorkbookError)
+                          UnsupportedFunctionWarning, WorkbookError)
 from .core.ir import ArrayConst, Call, Const, Node
 from .core.parser import ParseError, parse_formula
 from .core.r1c1 import r1c1_key
@@ -320,7 +321,11 @@ class Workbook:
 
     @_names_file
     def calculate(self) -> int:
-        """Full recalculation of every formula; returns how many were computed."""
+        """Full recalculation of every formula; returns how many were computed. A function the
+        engine does not implement is an UnsupportedFunctionWarning naming it and its cells."""
+        for function, cells in sorted(self.unsupported.items()):
+            warnings.warn(UnsupportedFunctionWarning(function, [f"{s}!{a}" for s, a in cells],
+                                                     file=self.path), stacklevel=3)
         return self.calc.calculate_all()
 
     @_names_file

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 
-from ..core.errors import CellgradError
+from ..core.errors import CellgradError, CellgradWarning
 
 # subcommand -> module in cellgrad.cli with add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -18,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "press an optimizer tab's Reset, Run or Step buttons (graddesc macros)"),
     "build": ("build", "write the lesson's handout workbooks from their definitions in sheets/"),
     "check": ("check", "exact engine, torch backend and hand-written torch models, cell by cell"),
+    "functions": ("functions", "list the Excel functions the engine computes, by family"),
     "solve": ("solve", "Excel's Solver without Excel: optimize a sheet's stored Solver model with torch"),
 }
 EXIT_BAD_INPUT = 2
@@ -41,9 +43,22 @@ def _version() -> str:
     return version("cellgrad")
 
 
+def _one_line_warnings(command: str) -> None:
+    """cellgrad's own warnings (an unsupported function) as one stderr line, no source line."""
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, CellgradWarning):
+            print(f"cellgrad {command}: warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _one_line_warnings(args.command)
     try:
         return int(args.run(args) or 0)
     except CellgradError as exc:

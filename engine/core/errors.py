@@ -81,3 +81,18 @@ class SolverError(CellgradError):
 
 class DeviceError(CellgradError):
     """A torch device was requested that this machine does not have."""
+
+
+class CellgradWarning(UserWarning):
+    """Something the engine computed differently from Excel, said once, in one line."""
+
+
+class UnsupportedFunctionWarning(CellgradWarning):
+    """Formulas call a function the engine does not implement: those cells are #NAME?."""
+
+    def __init__(self, function: str, cells: list[str], *, file: str | None = None) -> None:
+        self.function = function
+        self.cells = cells
+        shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+        prefix = f"{file}: " if file else ""
+        super().__init__(f"{prefix}unsupported function {function} in {shown} (computed as #NAME?)")

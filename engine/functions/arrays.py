@@ -8,6 +8,8 @@ from ..core.values import Array, ErrorResult, ExcelError, Scalar, compare, to_bo
 from .arguments import optional, whole
 from .registry import Arg, excel_function
 
+FAMILY = "Dynamic arrays"  # the heading of `cellgrad functions` and the README's coverage table
+
 N, G = Arg.NUMBER, Arg.GRID
 ARRAY = dict(array_result=True, elementwise=False)
 

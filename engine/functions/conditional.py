@@ -12,6 +12,8 @@ from ..core.references import Range
 from ..core.values import Array, ErrorResult, ExcelError, Scalar, checked_number, compare, number_from_text
 from .registry import Arg, excel_function
 
+FAMILY = "Conditional counts and sums"  # the heading of `cellgrad functions` and the README's coverage table
+
 _OPERATOR = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.S)
 Predicate = Callable[[Scalar], bool]
 ReadArea = Callable[..., Array]  # (range, made at run time=False)

@@ -9,6 +9,8 @@ from statistics import NormalDist
 from ..core.values import ErrorResult, ExcelError, checked_number
 from .registry import Arg, excel_function
 
+FAMILY = "Distributions"  # the heading of `cellgrad functions` and the README's coverage table
+
 N, B = Arg.NUMBER, Arg.BOOL
 _STANDARD = NormalDist()
 

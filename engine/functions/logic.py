@@ -8,6 +8,8 @@ from .arguments import values
 from .array_kernels import ArrayContext, Fallback
 from .registry import Arg, excel_function
 
+FAMILY = "Logical"  # the heading of `cellgrad functions` and the README's coverage table
+
 Thunk = Callable[[], object]
 
 

@@ -12,6 +12,8 @@ from ..core.values import Array, ErrorResult, ExcelError, Scalar, compare
 from .arguments import integer, optional
 from .array_kernels import ArrayContext, Fallback, Ref
 from .registry import Arg, excel_function
+
+FAMILY = "Lookup & Reference"  # the heading of `cellgrad functions` and the README's coverage table
 from .conditional import wildcard
 
 

@@ -8,6 +8,8 @@ from ..core.values import Array, ErrorResult, ExcelError, checked_number
 from .arguments import raise_first_error
 from .registry import Arg, excel_function
 
+FAMILY = "Matrices"  # the heading of `cellgrad functions` and the README's coverage table
+
 
 def _square(grid: Array):
     raise_first_error(grid)

@@ -162,47 +162,37 @@ def _moment(serial: float) -> dt.datetime:
     return base + dt.timedelta(days=days, seconds=seconds)
 
 
+# Date and time codes, each a function of the moment and the hour shown (12 or 24 hour clock).
+_PARTS = {
+    "yyyy": lambda m, h: f"{m.year:04d}", "yy": lambda m, h: f"{m.year % 100:02d}",
+    "m": lambda m, h: f"{m.month}", "mm": lambda m, h: f"{m.month:02d}",
+    "mmm": lambda m, h: m.strftime("%b"), "mmmm": lambda m, h: m.strftime("%B"),
+    "mmmmm": lambda m, h: m.strftime("%B")[0],
+    "d": lambda m, h: f"{m.day}", "dd": lambda m, h: f"{m.day:02d}",
+    "ddd": lambda m, h: m.strftime("%a"), "dddd": lambda m, h: m.strftime("%A"),
+    "h": lambda m, h: f"{h}", "hh": lambda m, h: f"{h:02d}",
+    "s": lambda m, h: f"{m.second}", "ss": lambda m, h: f"{m.second:02d}",
+}
+
+
 def _date(serial: float, tokens: list[str]) -> str:
     moment = _moment(serial)
     twelve = any(t.lower() in ("am/pm", "a/p") for t in tokens)
     hour = moment.hour % 12 or 12 if twelve else moment.hour
+    morning = moment.hour < 12
     out = []
     for k, t in enumerate(tokens):
         low = t.lower()
-        minutes = low in ("m", "mm") and (_previous_code(tokens, k).startswith(("h", "[h"))
-                                          or _next_code(tokens, k).startswith(("s", "[s")))
-        if low == "yyyy":
-            out.append(f"{moment.year:04d}")
-        elif low == "yy":
-            out.append(f"{moment.year % 100:02d}")
-        elif minutes:
-            out.append(f"{moment.minute:0{len(low)}d}")
-        elif low in ("m", "mm"):
-            out.append(f"{moment.month:0{len(low)}d}")
-        elif low == "mmm":
-            out.append(moment.strftime("%b"))
-        elif low == "mmmm":
-            out.append(moment.strftime("%B"))
-        elif low == "mmmmm":
-            out.append(moment.strftime("%B")[0])
-        elif low in ("d", "dd"):
-            out.append(f"{moment.day:0{len(low)}d}")
-        elif low == "ddd":
-            out.append(moment.strftime("%a"))
-        elif low == "dddd":
-            out.append(moment.strftime("%A"))
-        elif low in ("h", "hh"):
-            out.append(f"{hour:0{len(low)}d}")
-        elif low in ("s", "ss"):
-            out.append(f"{moment.second:0{len(low)}d}")
+        if low in ("m", "mm") and (_previous_code(tokens, k).startswith(("h", "[h"))
+                                   or _next_code(tokens, k).startswith(("s", "[s"))):
+            out.append(f"{moment.minute:0{len(low)}d}")  # m next to h or s means minutes
+        elif low in _PARTS:
+            out.append(_PARTS[low](moment, hour))
         elif low.startswith("[h"):
             out.append(f"{int(serial * 24 + 1e-9):0{len(low) - 2}d}")
-        elif low == "am/pm":
-            out.append(("AM" if moment.hour < 12 else "PM") if t.isupper() else
-                       ("am" if moment.hour < 12 else "pm"))
-        elif low == "a/p":
-            out.append(("A" if moment.hour < 12 else "P") if t[0].isupper() else
-                       ("a" if moment.hour < 12 else "p"))
+        elif low in ("am/pm", "a/p"):
+            half = ("AM" if morning else "PM")[:2 if low == "am/pm" else 1]
+            out.append(half if t[0].isupper() else half.lower())
         else:
             out.append(_literal(t))
     return "".join(out)

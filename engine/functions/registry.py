@@ -7,6 +7,7 @@ instead of in every function.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable
@@ -91,3 +92,12 @@ def excel_function(name: str, *params: Arg, repeat: Arg | tuple[Arg, ...] | None
 
 def lookup(name: str) -> FunctionSpec | None:
     return REGISTRY.get(name)
+
+
+def families() -> dict[str, list[str]]:
+    """Function names by family (the FAMILY of the module that defines each), sorted."""
+    out: dict[str, list[str]] = {}
+    for name, spec in sorted(REGISTRY.items()):
+        family = getattr(sys.modules[spec.impl.__module__], "FAMILY", "Other")
+        out.setdefault(family, []).append(name)
+    return dict(sorted(out.items()))

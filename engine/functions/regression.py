@@ -15,6 +15,8 @@ from .arguments import number_pairs
 from .math import divide
 from .registry import Arg, excel_function
 
+FAMILY = "Correlation and regression"  # the heading of `cellgrad functions` and the README's coverage table
+
 G, N = Arg.GRID, Arg.NUMBER
 
 

@@ -10,6 +10,8 @@ from .array_kernels import ArrayContext, Fallback
 from .math import added
 from .registry import Arg, excel_function
 
+FAMILY = "Statistical"  # the heading of `cellgrad functions` and the README's coverage table
+
 V = Arg.VALUES
 
 

@@ -11,6 +11,8 @@ from .conditional import wildcard
 from .number_format import format_value
 from .registry import Arg, excel_function
 
+FAMILY = "Text"  # the heading of `cellgrad functions` and the README's coverage table
+
 T, N = Arg.TEXT, Arg.NUMBER
 MAX_TEXT = 32_767
 

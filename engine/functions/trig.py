@@ -8,6 +8,8 @@ from ..core.values import ErrorResult, ExcelError, checked_number
 from .math import divide
 from .registry import Arg, excel_function
 
+FAMILY = "Trigonometry"  # the heading of `cellgrad functions` and the README's coverage table
+
 N = Arg.NUMBER
 
 

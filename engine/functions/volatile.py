@@ -9,6 +9,8 @@ from ..core.values import Array, ErrorResult, ExcelError
 from .arguments import optional, whole
 from .registry import Arg, excel_function
 
+FAMILY = "Random numbers"  # the heading of `cellgrad functions` and the README's coverage table
+
 
 @excel_function("RAND", volatile=True, random=True, uses_rng=True)
 def rand(rng: random.Random) -> float:
