@@ -13,8 +13,6 @@ LibreOffice, for code that drives it cell by cell.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -26,6 +24,8 @@ import openpyxl
 from cellgrad import Workbook
 from cellgrad.core.errors import CellgradError
 from cellgrad.hosts.libreoffice import Document, LibreOffice
+
+from .command import repeat_main
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "fastai-course-v3"
@@ -166,19 +166,7 @@ def render(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.recalc", description=__doc__.split("\n")[0])
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs per measurement (default 20)")
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    try:
-        report = run(args.repeat)
-    except CellgradError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(report) if args.json else render(report))
-    return 0
+    return repeat_main("python -m benchmarks.recalc", __doc__, 20, run, render, argv)
 
 
 if __name__ == "__main__":

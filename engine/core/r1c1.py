@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable
 
 from .references import MAX_COL, MAX_ROW, column_index, column_letters
 
