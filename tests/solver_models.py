@@ -38,9 +38,10 @@ def _column(letter: str, first: int, values: np.ndarray) -> dict[str, float]:
     return {f"{letter}{first + i}": float(v) for i, v in enumerate(values)}
 
 
-def regression(tmp: Path) -> tuple[Path, np.ndarray, np.ndarray]:
+def regression(tmp: Path, **options: str) -> tuple[Path, np.ndarray, np.ndarray]:
     """Least squares: y = b0 + b1 x1 + b2 x2 + noise over 20 rows; the SSE in H1 by changing
-    F1:F3 (GRG, no constraints). Returns the path, the design matrix and y."""
+    F1:F3 (GRG, no constraints; ``options``: more solver_* names). Returns the path, the design
+    matrix and y."""
     rng = np.random.default_rng(1)
     x = rng.uniform(-2, 2, (20, 2))
     y = 0.5 + 1.5 * x[:, 0] - 2.0 * x[:, 1] + rng.normal(0, 0.1, 20)
@@ -51,7 +52,7 @@ def regression(tmp: Path) -> tuple[Path, np.ndarray, np.ndarray]:
     cells["H1"] = "=SUMXMY2(C2:C21,D2:D21)"
     design = np.column_stack([np.ones(20), x])
     path = write_workbook(tmp / "regression.xlsx", {S: cells},
-                          sheet_names=excel_names(f"{S}!$H$1", f"{S}!$F$1:$F$3"))
+                          sheet_names=excel_names(f"{S}!$H$1", f"{S}!$F$1:$F$3", **options))
     return path, design, y
 
 
