@@ -222,7 +222,7 @@ class Workbook:
         cell = cells.get((row, col))
         if cell is None and create:
             cell = cells[(row, col)] = Cell(sheet, row, col)
-            self.calc.cell_created()
+            self.calc.cell_created(cell)
         return cell
 
     def cells(self) -> Iterator[Cell]:

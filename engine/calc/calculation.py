@@ -308,13 +308,17 @@ class Calculation:
     def set_value(self, cell: Cell, value: Scalar) -> None:
         """A new constant in a cell; recalculates its dependents at once in automatic mode."""
         cell.value = value
-        self.pending.add(cell)
+        if self.graph.readers(cell.sheet, cell.row, cell.col):
+            # a cell no formula reads (a pasted history) leaves the plans alone: none is stale,
+            # and the cached plan for the other changed inputs still fits
+            self.pending.add(cell)
         if self.automatic:
             self.recalculate()
 
-    def cell_created(self) -> None:
-        """A cell that did not exist now does: compiled plans skipped it as empty."""
-        self.graph.version += 1
+    def cell_created(self, cell: Cell) -> None:
+        """A cell that did not exist now does: compiled plans that read it skipped it as empty."""
+        if self.graph.readers(cell.sheet, cell.row, cell.col):
+            self.graph.version += 1
 
 
 def _sheet_of(unit: Unit) -> str:
