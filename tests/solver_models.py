@@ -95,7 +95,7 @@ def relu_net(tmp: Path, multistart: bool = True) -> Path:
 
 PRODUCTION_PROFIT = np.array([20.0, 30.0, 25.0])
 PRODUCTION_USE = np.array([[1.0, 2.0, 1.5], [3.0, 1.0, 2.0], [1.0, 1.0, 1.0]])  # hours per unit
-PRODUCTION_HOURS = np.array([100.0, 150.0, 70.0])
+PRODUCTION_HOURS = np.array([100.0, 150.0, 80.0])
 
 
 def production(tmp: Path) -> Path:
