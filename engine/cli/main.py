@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "press an optimizer tab's Reset, Run or Step buttons (graddesc macros)"),
     "build": ("build", "write the lesson's handout workbooks from their definitions in sheets/"),
     "check": ("check", "exact engine, torch backend and hand-written torch models, cell by cell"),
+    "compare": ("compare", "every optimizer tab of graddesc from Reset, side by side: table, JSON, CSV, pictures"),
     "functions": ("functions", "list the Excel functions the engine computes, by family"),
     "solve": ("solve", "Excel's Solver without Excel: optimize a sheet's stored Solver model with torch"),
 }

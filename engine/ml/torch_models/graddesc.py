@@ -245,10 +245,14 @@ def epoch(tab: Tab, xs: Tensor, ys: Tensor, carry: Carry, h: dict[str, float]) -
 
 
 def train(tab: Tab, xs: Tensor, ys: Tensor, carry: Carry, h: dict[str, float], best: float | None,
-          epochs: int) -> tuple[dict[str, Tensor], Carry, dict[str, float], float | None]:
+          epochs: int, on_epoch: Callable[[dict[str, Tensor]], None] | None = None,
+          ) -> tuple[dict[str, Tensor], Carry, dict[str, float], float | None]:
     """``epochs`` runs of the ``onestep`` of ``somesteps`` (with its annealing on the _ann tabs),
-    then the rows the sheet shows: the epoch computed from the final state."""
+    then the rows the sheet shows: the epoch computed from the final state. ``on_epoch`` sees
+    the rows the sheet shows before training and after each epoch."""
     rows, end = epoch(tab, xs, ys, carry, h)
+    if on_epoch is not None:
+        on_epoch(rows)
     for _ in range(epochs):
         carry = end
         rows, end = epoch(tab, xs, ys, carry, h)
@@ -259,11 +263,31 @@ def train(tab: Tab, xs: Tensor, ys: Tensor, carry: Carry, h: dict[str, float], b
                 rows, end = epoch(tab, xs, ys, carry, h)
             if size < best:  # type: ignore[operator]
                 best = size
+        if on_epoch is not None:
+            on_epoch(rows)
     return rows, carry, h, best
 
 
 def predict(book: Workbook, sheet: str, device: torch.device, epochs: int = 0) -> Predictions:
     """The cells of an optimizer tab after ``epochs`` epochs from its current state."""
+    tab, xs, ys, carry, h, best = _start(book, sheet, device)
+    rows, carry, h, best = train(tab, xs, ys, carry, h, best, epochs)
+    return list(_cells(sheet, tab, rows, carry, h, best).items())
+
+
+def loss_history(book: Workbook, sheet: str, device: torch.device, epochs: int) -> list[float]:
+    """The tab's loss, the root of the summed squared errors as its rmse cell, before training
+    and after each of ``epochs`` epochs trained in torch from the tab's current state."""
+    tab, xs, ys, carry, h, best = _start(book, sheet, device)
+    losses: list[float] = []
+    train(tab, xs, ys, carry, h, best, epochs,
+          lambda rows: losses.append(float(torch.sqrt(rows["err2"].sum()))))
+    return losses
+
+
+def _start(book: Workbook, sheet: str, device: torch.device
+           ) -> tuple[Tab, Tensor, Tensor, Carry, dict[str, float], float | None]:
+    """The tab's model, data, state, hyperparameters and best gradient size, read from ``book``."""
     tab = TABS[sheet]
 
     def value(ref: str) -> Tensor:
@@ -278,8 +302,7 @@ def predict(book: Workbook, sheet: str, device: torch.device, epochs: int = 0) -
         state[name] = (value(f"{col}{STATE_ROW}"), value(f"{a_col}{STATE_ROW}"))
     carry = Carry(value("C1"), value("C2"), state)
     best = float(value("N3")) if tab.annealed is not None else None
-    rows, carry, h, best = train(tab, xs, ys, carry, h, best, epochs)
-    return list(_cells(sheet, tab, rows, carry, h, best).items())
+    return tab, xs, ys, carry, h, best
 
 
 def _cells(sheet: str, tab: Tab, rows: dict[str, Tensor], carry: Carry, h: dict[str, float],
