@@ -30,29 +30,55 @@ _SCAN = re.compile(
 
 # Rows are marked "\x01", columns "\x02": control characters that XML 1.0 does not allow in
 # a formula, so no key collides with a formula's own characters, nor a column with a row.
-_ROW, _COL = "\x01", "\x02"
+_MARK = {True: "\x01", False: "\x02"}
+
+# One part of a reference: (is a row, absolute, index); a reference is one or two corners
+# (column part, row part for a cell), a range of columns or rows has ":" between its ends.
+Part = tuple[bool, bool, int]
 
 
-def _relative(mark: str, absolute: str, index: int, origin: int) -> str:
-    return f"{mark}${index}" if absolute else f"{mark}{index - origin}"
+def _parts(m: re.Match) -> tuple[Part | str, ...]:
+    group = m.lastgroup
+    if group == "r":
+        return ((False, bool(m["cc"]), column_index(m["c"].upper())), (True, bool(m["rc"]), int(m["r"])))
+    if group == "c2":
+        return ((False, bool(m["c1c"]), column_index(m["c1"].upper())), ":",
+                (False, bool(m["c2c"]), column_index(m["c2"].upper())))
+    return ((True, bool(m["r1r"]), int(m["r1"])), ":", (True, bool(m["r2r"]), int(m["r2"])))
+
+
+# reference text -> its key pieces: fixed text, or (mark, index, is a row) to be made relative
+_KEY_PIECES: dict[str, tuple[str | tuple[str, int, bool], ...]] = {}
+
+
+def _key_pieces(m: re.Match) -> tuple[str | tuple[str, int, bool], ...]:
+    pieces = tuple(part if type(part) is str else
+                   f"{_MARK[part[0]]}${part[2]}" if part[1] else (_MARK[part[0]], part[2], part[0])
+                   for part in _parts(m))
+    if len(_KEY_PIECES) < 100_000:  # references repeat; a bound keeps odd files from growing it
+        _KEY_PIECES[m.group()] = pieces
+    return pieces
 
 
 def r1c1_key(formula: str, row: int, col: int) -> str | None:
     """The formula written relative to (row, col); None where that is not its whole meaning."""
     def replace(m: re.Match) -> str:
-        group = m.lastgroup
-        if group == "text":
-            return m.group(0)
-        if group == "r":
-            return (_relative(_ROW, m["rc"], int(m["r"]), row)
-                    + _relative(_COL, m["cc"], column_index(m["c"].upper()), col))
-        if group == "c2":
-            return (_relative(_COL, m["c1c"], column_index(m["c1"].upper()), col) + ":"
-                    + _relative(_COL, m["c2c"], column_index(m["c2"].upper()), col))
-        if group == "r2":
-            return (_relative(_ROW, m["r1r"], int(m["r1"]), row) + ":"
-                    + _relative(_ROW, m["r2r"], int(m["r2"]), row))
-        raise _NoKey
+        token = m.group()
+        pieces = _KEY_PIECES.get(token)
+        if pieces is None:
+            if token[0] in "\"'":
+                return token
+            if token[0] == "[":
+                raise _NoKey
+            pieces = _key_pieces(m)
+        out = ""
+        for piece in pieces:
+            if type(piece) is str:
+                out += piece
+            else:
+                mark, index, is_row = piece
+                out += f"{mark}{index - (row if is_row else col)}"
+        return out
 
     try:
         return _SCAN.sub(replace, formula)
@@ -73,20 +99,11 @@ class MovedFormula:
         self.pieces: list[str | tuple[bool, bool, int]] = []
         end = 0
         for m in _SCAN.finditer(formula):
-            group = m.lastgroup
-            if group in ("text", "bracket"):
+            if m.lastgroup in ("text", "bracket"):
                 continue
             self.pieces.append(formula[end:m.start()])
             end = m.end()
-            if group == "r":
-                self.pieces += [(False, bool(m["cc"]), column_index(m["c"].upper())),
-                                (True, bool(m["rc"]), int(m["r"]))]
-            elif group == "c2":
-                self.pieces += [(False, bool(m["c1c"]), column_index(m["c1"].upper())), ":",
-                                (False, bool(m["c2c"]), column_index(m["c2"].upper()))]
-            else:
-                self.pieces += [(True, bool(m["r1r"]), int(m["r1"])), ":",
-                                (True, bool(m["r2r"]), int(m["r2"]))]
+            self.pieces += _parts(m)
         self.pieces.append(formula[end:])
 
     def at(self, rows: int, cols: int) -> str:

@@ -30,7 +30,6 @@ from ..core.errors import WorkbookError
 from ..core.r1c1 import MovedFormula
 from ..core.references import Range, column_index, parse_cell
 from ..core.values import ExcelError, Scalar
-from .tables import parse_table
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PIVOT_PART = re.compile(r"^xl/(pivotTables|pivotCache)/")
@@ -340,7 +339,7 @@ def _serial(text: str) -> float:
     return days if days >= 61 else days - 1 if days >= 1 else days
 
 
-_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$").match
 
 
 @functools.lru_cache(maxsize=None)
@@ -349,112 +348,110 @@ def _column(letters: str) -> int:
 
 
 class _SheetReader:
-    """One sheet's pass: expat's handlers, and the cell being read (the handlers run once per
-    element of a sheet that may hold a million cells, so they are kept lean)."""
+    """One sheet's pass. The handlers run for every element of a sheet that may hold a million
+    cells, so they are closures over local state (cheaper than attributes) and test the most
+    frequent element names first."""
 
     def __init__(self, name: str, strings: list[str], same_formula: dict[Cell, Cell]) -> None:
         self.sheet = Sheet(name)
-        self.cells = self.sheet.cells
-        self.strings = strings
-        self.same_formula = same_formula
-        self.shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (text, master)
         self.arrays: list[Cell] = []
         self.table_ids: list[str] = []
-        self.row = self.col = 0
-        self.kind: str | None = None  # the cell's t, None for a number
-        self.styled = False
-        self.formula: dict[str, str] | None = None  # the <f> element's attributes
-        self.formula_text = ""
-        self.value: str | None = None
-        self.text: str | None = None  # the text of the <v>, <f> or <t> being read
-        self.inline: list[str] | None = None
-        self.phonetic = 0
+        self.position = (0, 0)  # of the cell being read, for error messages
+        cells = self.sheet.cells
+        shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (its text, its master)
+        row = col = phonetic = 0
+        kind: str | None = None     # the cell's t; None: a number
+        styled = False
+        formula: dict[str, str] | None = None  # the <f> element's attributes
+        formula_text = ""
+        value: str | None = None
+        text: str | None = None     # the text of the <v>, <f> or <t> being read
+        inline: list[str] | None = None
 
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == "c":
-            ref = attrs.get("r")
-            m = _CELL_REF.match(ref) if ref is not None else None
-            if m is not None:
-                self.row, self.col = int(m[2]), _column(m[1])
-            elif ref is None:
-                self.col += 1
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            nonlocal row, col, kind, styled, formula, value, inline, text, phonetic
+            if tag == "v":
+                text = ""
+            elif tag == "c":
+                ref = attrs.get("r")
+                m = _CELL_REF(ref) if ref is not None else None
+                if m is not None:
+                    row, col = int(m[2]), _column(m[1])
+                elif ref is None:
+                    col += 1
+                else:
+                    row, col = parse_cell(ref)
+                self.position = (row, col)
+                kind = attrs.get("t")
+                styled = attrs.get("s", "0") != "0"
+                formula = value = inline = None
+            elif tag == "f":
+                text = ""
+                formula = attrs
+            elif tag == "row":
+                row = int(attrs["r"]) if "r" in attrs else row + 1
+                col = 0
+            elif tag == "is":
+                inline = []
+            elif tag == "t" and inline is not None and not phonetic:
+                text = ""
+            elif tag == "rPh":
+                phonetic += 1
+            elif tag == "tablePart":
+                self.table_ids.extend(v for k, v in attrs.items() if _local(k) == "id")
+
+        def end(tag: str) -> None:
+            nonlocal value, formula_text, text, phonetic
+            if tag == "v":
+                value, text = text, None
+            elif tag == "c":
+                cell()
+            elif tag == "f":
+                formula_text, text = text or "", None
+            elif tag == "t" and inline is not None and text is not None:
+                inline.append(text)
+                text = None
+            elif tag == "rPh":
+                phonetic -= 1
+
+        def characters(data: str) -> None:
+            nonlocal text
+            if text is not None:
+                text += data
+
+        def cell() -> None:
+            if inline is not None:
+                cached: Scalar = "".join(inline)
+            elif kind is None and value:
+                cached = float(value)
             else:
-                self.row, self.col = parse_cell(ref)
-            self.kind = attrs.get("t")
-            self.styled = attrs.get("s", "0") != "0"
-            self.formula = self.value = self.inline = None
-        elif name == "v" or name == "f":
-            self.text = ""
-            if name == "f":
-                self.formula = attrs
-        elif name == "row":
-            self.row = int(attrs["r"]) if "r" in attrs else self.row + 1
-            self.col = 0
-        elif name == "is":
-            self.inline = []
-        elif name == "t" and self.inline is not None and not self.phonetic:
-            self.text = ""
-        elif name == "rPh":
-            self.phonetic += 1
-        elif name == "tablePart":
-            self.table_ids.extend(v for k, v in attrs.items() if _local(k) == "id")
-
-    def end(self, name: str) -> None:
-        if name == "c":
-            self.cell()
-        elif name == "v":
-            self.value, self.text = self.text, None
-        elif name == "f":
-            self.formula_text, self.text = self.text or "", None
-        elif name == "t" and self.inline is not None and self.text is not None:
-            self.inline.append(self.text)
-            self.text = None
-        elif name == "rPh":
-            self.phonetic -= 1
-
-    def characters(self, data: str) -> None:
-        if self.text is not None:
-            self.text += data
-
-    def cell(self) -> None:
-        row, col, kind, value = self.row, self.col, self.kind, self.value
-        if self.inline is not None:
-            cached: Scalar = "".join(self.inline)
-        elif kind is None and value:
-            cached = float(value)
-        else:
-            cached = _cached_value(kind or "n", value, self.strings)
-        f = self.formula
-        if f is None or f.get("t") == "dataTable":  # a what-if data table keeps its values
-            if cached is None and not self.styled:
+                cached = _cached_value(kind or "n", value, strings)
+            if formula is None or formula.get("t") == "dataTable":  # a what-if table: values
+                if cached is not None or styled:
+                    cells[(row, col)] = Cell(name, row, col, cached, None, cached)
                 return
-            self.cells[(row, col)] = Cell(self.sheet.name, row, col, cached, None, cached)
-            return
-        text = self.formula_text
-        how = f.get("t")
-        if how == "shared":
-            si = f.get("si", "")
-            group = self.shared.get(si)
-            if text or group is None:
-                self.shared[si] = (MovedFormula(text), self.formula_cell(row, col, text, cached))
-                return
-            moved, master = group
-            cell = self.formula_cell(row, col, moved.at(row - master.row, col - master.col), cached)
-            self.same_formula[cell] = master
-            return
-        cell = self.formula_cell(row, col, text, cached)
-        if how == "array":
-            cell.array_range = Range.parse(f.get("ref") or cell.address, self.sheet.name)
-            self.arrays.append(cell)
+            how = formula.get("t")
+            if how == "shared":
+                si = formula.get("si", "")
+                group = shared.get(si)
+                if group is not None and not formula_text:
+                    moved, master = group
+                    member = Cell(name, row, col, cached, moved.at(row - master.row, col - master.col), cached)
+                    cells[(row, col)] = member
+                    same_formula[member] = master
+                    return
+            master = cells[(row, col)] = Cell(name, row, col, cached, "=" + formula_text.lstrip("="), cached)
+            if how == "shared":
+                shared[formula.get("si", "")] = (MovedFormula(master.formula or ""), master)
+            elif how == "array":
+                master.array_range = Range.parse(formula.get("ref") or master.address, name)
+                self.arrays.append(master)
 
-    def formula_cell(self, row: int, col: int, text: str, cached: Scalar) -> Cell:
-        cell = Cell(self.sheet.name, row, col, cached, "=" + text.lstrip("="), cached)
-        self.cells[(row, col)] = cell
-        return cell
+        self.start, self.end, self.characters = start, end, characters
 
     def array_members(self) -> None:
         """The other cells of each array formula point at its master and keep their cached value."""
-        cells = self.cells
+        cells, name = self.sheet.cells, self.sheet.name
         for master in self.arrays:
             assert master.array_range is not None
             for row, col in master.array_range.cells():
@@ -462,7 +459,7 @@ class _SheetReader:
                     continue
                 found = cells.get((row, col))
                 cached = None if found is None else found.cached
-                member = Cell(self.sheet.name, row, col, cached, None, cached)
+                member = Cell(name, row, col, cached, None, cached)
                 member.master = master
                 cells[(row, col)] = member
 
@@ -489,7 +486,7 @@ def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
         package.parse(part, reader.start, reader.end, reader.characters)
     except (ValueError, IndexError, KeyError) as exc:  # a value or reference that is not one
         raise WorkbookError(f"cannot be read as a workbook ({part}, cell "
-                            f"{Cell(name, reader.row, reader.col).address}: {exc})",
+                            f"{Cell(name, *reader.position).address}: {exc})",
                             file=package.path, sheet=name) from None
     reader.array_members()
     tables = []
@@ -521,7 +518,6 @@ def read_workbook(path: str) -> WorkbookFile:
         by_index[index] = sheet
         if tables:
             book.table_parts[sheet.name] = tables
-            sheet.tables = [parse_table(part, body, sheet.name, path) for part, body in tables]
     package.check_unparsed()
     for name, index, hidden, text in defined:
         if name.startswith("_xlnm."):  # print areas, filters: Excel's own, not for formulas
