@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.errors import MacroError, WorkbookError
 from ..files.atomic import write_bytes
+from .arguments import count
 from .progress import Progress, verdict
 
 if TYPE_CHECKING:
@@ -253,7 +254,7 @@ def _picture(report: dict[str, Any], kind: str) -> bytes:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", help="graddesc.xlsm (the handout or fast.ai's)")
-    parser.add_argument("--epochs", type=_count, default=DEFAULT_EPOCHS, metavar="N",
+    parser.add_argument("--epochs", type=count, default=DEFAULT_EPOCHS, metavar="N",
                         help=f"epochs of Run per tab (default {DEFAULT_EPOCHS})")
     parser.add_argument("--torch", action="store_true",
                         help="also train each tab's PyTorch model from the same reset state")
@@ -264,16 +265,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"write {STEM}.txt, .json, .csv, .png and .svg into DIR (created if missing)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--csv", metavar="FILE", help="write the history (optimizer, epoch, losses) as CSV")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from ..files.atomic import atomic_path
 from ..files.writer import check_output
 from ..macros import EngineSheet, Epoch, Training
 from ..workbook import Workbook
+from .arguments import count
 from .progress import Progress
 
 RUN_EPOCHS = 5    # one press of Run: somesteps loops five times
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                       "adagrad_ann, adam_ann")
     parser.add_argument("--reset", action="store_true",
                         help="press Reset first (alone, without --epochs: Reset and nothing else)")
-    parser.add_argument("--epochs", type=_count, metavar="N",
+    parser.add_argument("--epochs", type=count, metavar="N",
                         help=f"epochs to train (default {RUN_EPOCHS}, one press of Run; "
                              f"with --step {STEP_EPOCHS}; with --reset alone 0)")
     parser.add_argument("--step", action="store_true",
@@ -54,16 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save", metavar="OUT", help="write the workbook in its new state to OUT")
     parser.add_argument("--in-place", action="store_true",
                         help="write the new state over WORKBOOK itself")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def epochs_to_run(args: argparse.Namespace) -> int:
