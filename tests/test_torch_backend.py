@@ -28,7 +28,6 @@ STEP = 0.01  # graddesc basic's finite-difference step
 # (sheet, column) -> why the exact engine's value is used as a constant there
 FROM_EXACT_ENGINE = {
     ("data", "B"): "RANDBETWEEN: a random draw, not a function of any cell",
-    ("word_emb", "J"): "MATCH of a word: text has no tensor (the positions are constants)",
 }
 
 

@@ -123,6 +123,11 @@ class Calculation:
             rows.append(row)
         return Array(rows)
 
+    @property
+    def version(self) -> int:
+        """Changes when a cell or an edge appears: what was resolved or planned before is stale."""
+        return self.graph.version
+
     def note_dynamic_block(self, rng: Range, cells: list[Cell]) -> None:
         self.graph.add_dynamic_block(rng, cells)
 

@@ -8,18 +8,24 @@ number. Every other case — text, empty or logical inputs, an Excel error, a di
 square root of a negative number, an overflow, a function this backend does not translate — hands
 the cell to the exact interpreter. The fast path thus only ever stores what the interpreter would.
 
+A function is translated from its registry entry, never from a table of names here: a call over
+one range becomes the function's unrolled form (SUM's ``0.0 + a + b``) where it offers one, and a
+function whose arguments are all numbers, conditions or lazy branches calls its scalar rule
+directly (lazy branches as lambdas, so IF still evaluates only one). A scalar rule's result is
+checked to be a number before anything uses it.
+
 Values that could hide an overflow (``x / inf`` is 0, ``EXP(-inf)`` is 0, a comparison with
 infinity is just False) are passed through ``_fin`` first, so an intermediate infinity always
 reaches the check instead of vanishing.
 """
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 from ..core.cells import Cell, Sheet
 from ..core.ir import AreaRef, Binary, Call, CellRef, Const, Node, Unary
 from ..core.values import ErrorResult
+from ..functions import REGISTRY, Arg, FunctionSpec
 from ..functions.math import power
 from .blocks import Block
 
@@ -51,17 +57,36 @@ def _fin(x: float) -> float:
     return x
 
 
+def _num(x: object) -> float:
+    """A scalar rule's result where a number is expected; anything else goes the slow way."""
+    if type(x) is not float:
+        raise TypeError
+    return x  # type: ignore[return-value]
+
+
 _COMPARISONS = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
-_MATH1 = {"SQRT": ("_sqrt", False), "LN": ("_ln", False), "LOG10": ("_log10", False),
-          "LOG": ("_log10", False), "ABS": ("abs", False)}
+_PLAIN_KINDS = {Arg.NUMBER, Arg.BOOL, Arg.LAZY}
+
+
+def _plain(spec: FunctionSpec, n: int) -> bool:
+    """Whether a call with ``n`` arguments can call the scalar rule on compiled values."""
+    if spec.repeat is not None or spec.volatile or spec.uses_rng or spec.uses_anchor \
+            or spec.array_result or spec.reference_result or spec.reads_cells:
+        return False
+    if not set(spec.params) <= _PLAIN_KINDS or not spec.min_args <= n <= len(spec.params):
+        return False
+    # an omitted lazy branch has the rule's default, whose type the plan cannot know
+    return Arg.LAZY not in spec.params or n == len(spec.params)
 
 
 class _CellCompiler:
     """Translates one cell's formula; collects the cells it reads."""
 
-    def __init__(self, sheets: dict[str, Sheet], names: dict[int, str], cell: Cell) -> None:
+    def __init__(self, sheets: dict[str, Sheet], names: dict[int, str], functions: dict[str, str],
+                 cell: Cell) -> None:
         self.sheets = sheets
         self.names = names
+        self.functions = functions  # function name -> its variable in the plan
         self.cell = cell
         self.reads: dict[str, Cell] = {}
 
@@ -127,31 +152,37 @@ class _CellCompiler:
         raise NotCompiled
 
     def call(self, node: Call) -> _Expr:
-        name, args = node.name, node.args
-        if name == "IF" and len(args) == 3:
-            condition = self.expr(args[0])
-            a, b = self.expr(args[1]), self.expr(args[2])
-            if a.logical != b.logical:
+        spec = REGISTRY.get(node.name)
+        if spec is None:
+            raise NotCompiled
+        args = node.args
+        if spec.unrolled is not None and len(args) == 1 and type(args[0]) is AreaRef:
+            source = spec.unrolled(self.range_vars(args[0]))  # type: ignore[arg-type]
+            if source is None:
                 raise NotCompiled
-            return _Expr(f"({a.src} if {condition.finite()} else {b.src})",
-                         a.may_overflow or b.may_overflow, a.logical)
-        if name in _MATH1 and len(args) == 1:
-            a = self.number(args[0])
-            return _Expr(f"{_MATH1[name][0]}({a.src})", a.may_overflow)
-        if name == "EXP" and len(args) == 1:
-            return _Expr(f"_exp({self.number(args[0]).finite()})")
-        if name in ("SUM", "SUMSQ", "COUNT", "AVERAGE") and len(args) == 1 and type(args[0]) is AreaRef:
-            names = self.range_vars(args[0])  # type: ignore[arg-type]
-            if name == "COUNT":
-                return _Expr(f"{float(len(names))!r}")
-            terms = [f"{v} * {v}" for v in names] if name == "SUMSQ" else names
-            total = " + ".join(["0.0"] + terms)
-            if name == "AVERAGE":
-                if not names:
-                    raise NotCompiled
-                return _Expr(f"(({total}) / {float(len(names))!r})", True)
-            return _Expr(f"({total})", True)
-        raise NotCompiled
+            return _Expr(source, True)
+        if not _plain(spec, len(args)):
+            raise NotCompiled
+        function = self.functions.setdefault(spec.name, f"_f{len(self.functions)}")
+        sources, branches = [], []
+        for i, arg in enumerate(args):
+            kind = spec.params[i]
+            if kind is Arg.NUMBER:
+                sources.append(self.number(arg).finite())
+            elif kind is Arg.BOOL:
+                e = self.expr(arg)
+                sources.append(e.src if e.logical else f"({e.finite()} != 0)")
+            else:
+                e = self.expr(arg)
+                branches.append(e)
+                sources.append(f"lambda: {e.src}")
+        call = f"{function}({', '.join(sources)})"
+        if not branches:
+            return _Expr(f"_num({call})", True)
+        # the result is one of the branches: typed as they are
+        if any(e.logical != branches[0].logical for e in branches):
+            raise NotCompiled
+        return _Expr(call, any(e.may_overflow for e in branches), branches[0].logical)
 
 
 def _cell_code(cell: Cell, own: str, compiler: _CellCompiler) -> list[str]:
@@ -187,9 +218,9 @@ def compile_plan(sheets: dict[str, Sheet], units: list[Cell | Block], *,
     """One function computing ``units`` in order; a cell whose fast path fails is handed to
     ``evaluate_cell`` (the interpreter), a block to ``evaluate_block`` (the numpy backend)."""
     names: dict[int, str] = {}
+    functions: dict[str, str] = {}
     env: dict[str, object] = {
-        "_slow": evaluate_cell, "_block": evaluate_block, "_fin": _fin, "_pow": power,
-        "_sqrt": math.sqrt, "_ln": math.log, "_log10": math.log10, "_exp": math.exp,
+        "_slow": evaluate_cell, "_block": evaluate_block, "_fin": _fin, "_pow": power, "_num": _num,
         "_FAST_PATH_FAILURES": (ArithmeticError, ValueError, TypeError, ErrorResult),
     }
     chunks: list[list[str]] = []
@@ -202,11 +233,12 @@ def compile_plan(sheets: dict[str, Sheet], units: list[Cell | Block], *,
                 continue
             own = f"u{i}"
             env[own] = unit
-            compiler = _CellCompiler(sheets, names, unit)  # type: ignore[arg-type]
+            compiler = _CellCompiler(sheets, names, functions, unit)  # type: ignore[arg-type]
             body.extend(_cell_code(unit, own, compiler))  # type: ignore[arg-type]
             for v, target in compiler.reads.items():
                 env[f"{v}_cell"] = target
         chunks.append(body)
+    env.update({variable: REGISTRY[name].impl for name, variable in functions.items()})
     # Python's compiler needs memory in proportion to the source it compiles: one part at a time.
     for k, body in enumerate(chunks):
         source = f"def part{k}():\n" + "".join(f"    {line}\n" for line in body)

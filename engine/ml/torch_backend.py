@@ -21,7 +21,8 @@ from typing import Any, ContextManager, Sequence
 import numpy as np
 import torch
 
-from ..calc.blocks import Block, Evaluator, Fallback
+from ..calc.blocks import KEY, Block, Evaluator
+from ..functions.array_kernels import Fallback, Gather
 from ..core.errors import DeviceError, FormulaError, WorkbookError
 from ..core.references import Range, cell_name
 from ..core.values import Scalar
@@ -261,8 +262,10 @@ class TorchValues:
     def range(self, rng: Range) -> torch.Tensor:
         ops = TorchOps(self.workbook, self.store)
         rows, cols = np.mgrid[rng.r1:rng.r2 + 1, rng.c1:rng.c2 + 1]
+        gather = Gather(rng.sheet, rows.ravel(), cols.ravel(), KEY)
         try:
-            values, _ = ops.load(rng.sheet, rows.ravel(), cols.ravel())
+            values, _ = ops.load(gather)
+            values = ops.take(values, gather.inverse)
         except Fallback:
             skipped = any(self.workbook.skipped((rng.sheet, r, c)) for r, c in rng.cells())
             reason = "is not among the outputs evaluated" if skipped else "holds values that are not numbers"
@@ -314,8 +317,7 @@ class TorchValues:
 class TorchOps:
     """The block evaluator's arrays as float64 torch tensors on the workbook's device."""
 
-    elementwise = {"EXP": torch.exp, "SQRT": torch.sqrt, "LN": torch.log, "LOG10": torch.log10,
-                   "ABS": torch.abs}
+    xp = torch
 
     def __init__(self, workbook: TorchWorkbook, store: list[torch.Tensor | None]) -> None:
         self.workbook = workbook
@@ -325,8 +327,8 @@ class TorchOps:
     def guard(self) -> ContextManager:
         return contextlib.nullcontext()
 
-    def load(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> tuple[torch.Tensor, np.ndarray]:
-        plan = self.workbook.gather(sheet, rows, cols)
+    def load(self, gather: Gather) -> tuple[torch.Tensor, np.ndarray]:
+        plan = self.workbook.gather(gather.sheet, gather.rows, gather.cols)
         if plan is None:
             raise Fallback
         pieces = [plan.constant]
@@ -384,13 +386,13 @@ class TorchOps:
             return x.detach().cpu().numpy()
         return np.asarray(x, dtype=np.float64)
 
-    def scalars(self, rng: Range) -> list[Scalar]:
+    def scalars(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> list[Scalar]:
         out: list[Scalar] = []
-        for r, c in rng.cells():
-            source = self.workbook.slot_of.get((rng.sheet, r, c))
+        for r, c in zip(rows.tolist(), cols.tolist()):
+            source = self.workbook.slot_of.get((sheet, r, c))
             values = self.store[source[0]] if source is not None else None
             out.append(values[source[1]].item() if values is not None  # type: ignore[index]
-                       else self.workbook.book.current(rng.sheet, r, c))
+                       else self.workbook.book.current(sheet, r, c))
         return out
 
     def note_reads(self, rng: Range, block: Block) -> None:
