@@ -347,6 +347,33 @@ def _column(letters: str) -> int:
     return column_index(letters)
 
 
+_FORMULA_TEXT = Cell.formula  # the slot under Cell's ``formula``
+
+
+class _SharedFormulaMember(Cell):
+    """A cell of a shared formula other than its master. The engine computes it from the
+    master's IR; its own text (the master's moved here) is written out when first asked for."""
+
+    __slots__ = ("shared_from",)
+
+    def __init__(self, sheet: str, row: int, col: int, cached: Scalar, moved: MovedFormula,
+                 master: Cell) -> None:
+        super().__init__(sheet, row, col, cached, None, cached)
+        self.shared_from: tuple[MovedFormula, Cell] | None = (moved, master)
+
+    @property  # type: ignore[override]
+    def formula(self) -> str | None:
+        if self.shared_from is not None:
+            moved, master = self.shared_from
+            self.formula = moved.at(self.row - master.row, self.col - master.col)
+        return _FORMULA_TEXT.__get__(self, Cell)
+
+    @formula.setter
+    def formula(self, text: str | None) -> None:
+        _FORMULA_TEXT.__set__(self, text)
+        self.shared_from = None
+
+
 class _SheetReader:
     """One sheet's pass. The handlers run for every element of a sheet that may hold a million
     cells, so they are closures over local state (cheaper than attributes) and test the most
@@ -435,10 +462,8 @@ class _SheetReader:
                 si = formula.get("si", "")
                 group = shared.get(si)
                 if group is not None and not formula_text:
-                    moved, master = group
-                    member = Cell(name, row, col, cached, moved.at(row - master.row, col - master.col), cached)
-                    cells[(row, col)] = member
-                    same_formula[member] = master
+                    member = cells[(row, col)] = _SharedFormulaMember(name, row, col, cached, *group)
+                    same_formula[member] = group[1]
                     return
             master = cells[(row, col)] = Cell(name, row, col, cached, "=" + formula_text.lstrip("="), cached)
             if how == "shared":
