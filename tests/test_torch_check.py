@@ -23,8 +23,9 @@ def _check(capsys, *argv: str) -> tuple[int, str, str]:
 def test_handouts_agree_on_every_tab_after_fifty_epochs(capsys) -> None:
     for name in ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx"):
         handout_path(name)
-    code, out, err = _check(capsys, "--json", "--device", "cpu")
+    code, out, err = _check(capsys, "--json", "--device", "cpu", str(handout_path("graddesc.xlsm").parent))
     assert code == 0, err
+    assert err.startswith("16 tabs agree within")  # the verdict; stdout is the JSON
     report = json.loads(out)
     assert report["device"] == "cpu"
     tabs = {(t["workbook"], t["sheet"]): t for t in report["tabs"]}
@@ -46,7 +47,8 @@ def test_text_report_names_the_device(capsys) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "device: cpu"
-    assert [line.split()[1] for line in lines[2:]] == ["softmax", "entropy", "log_entropy"]
+    assert [line.split()[1] for line in lines[2:-1]] == ["softmax", "entropy", "log_entropy"]
+    assert lines[-1].startswith("3 tabs agree within")
 
 
 def test_every_formula_cell_of_a_tab_is_compared(capsys) -> None:

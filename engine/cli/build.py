@@ -13,12 +13,14 @@ import argparse
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 
 from ..core.errors import WorkbookError
 from ..core.values import ExcelError
 from ..files.atomic import write_bytes
 from ..sheets.books import DEFINITIONS, handout, package
 from ..workbook import Workbook
+from .progress import Progress, verdict
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,26 +53,57 @@ def _write(path: str, data: bytes) -> None:
         raise WorkbookError(f"cannot write ({exc.strerror})", file=path) from None
 
 
-def _report(path: str) -> str:
-    """One line: the tabs with their formula cells, and what the engine made of them."""
+@dataclass
+class Report:
+    """What the engine made of a written handout."""
+    path: str
+    tabs: dict[str, int]   # tab -> formula cells
+    computed: int
+    seconds: float
+    errors: int            # formula cells whose value is an error
+
+    def line(self) -> str:
+        per_tab = ", ".join(f"{name} {n}" for name, n in self.tabs.items())
+        return (f"{self.path}: {len(self.tabs)} tabs, {sum(self.tabs.values())} formula cells "
+                f"({per_tab}); engine computed {self.computed} in {self.seconds:.2f} s, "
+                f"{self.errors} error values")
+
+
+def _report(path: str) -> Report:
     start = time.perf_counter()
     book = Workbook.load(path)
     computed = book.calculate()
     seconds = time.perf_counter() - start
-    per_tab = [f"{name} {sum(1 for c in sheet.cells.values() if c.formula)}"
-               for name, sheet in book.sheets.items()]
+    tabs = {name: sum(1 for c in sheet.cells.values() if c.formula) for name, sheet in book.sheets.items()}
     errors = sum(1 for c in book.formula_cells() if isinstance(c.value, ExcelError))
-    total = sum(1 for c in book.cells() if c.formula)
-    return (f"{path}: {len(book.sheets)} tabs, {total} formula cells ({', '.join(per_tab)}); "
-            f"engine computed {computed} in {seconds:.2f} s, {errors} error values")
+    return Report(path, tabs, computed, seconds, errors)
 
 
 def run(args: argparse.Namespace) -> int:
-    books = [handout(name) for name in (args.names or list(DEFINITIONS))]
-    _check_directory(args.out)
-    packages = [(os.path.join(args.out, book.filename), package(book)) for book in books]
-    for path, data in packages:
-        _write(path, data)
-    for path, _ in packages:
-        print(_report(path))
+    names = args.names or list(DEFINITIONS)
+    steps = 3 * len(names)  # per handout: definition and reset, package, the engine's check
+    with Progress(steps, "steps", label="build") as bar:
+        books = []
+        for i, name in enumerate(names):
+            bar.update(i, f"{name}: definition and reset")
+            books.append(handout(name))
+        _check_directory(args.out)
+        packages = []
+        for i, book in enumerate(books):
+            bar.update(len(names) + i, f"{book.filename}: package")
+            packages.append((os.path.join(args.out, book.filename), package(book)))
+        for path, data in packages:
+            _write(path, data)
+        reports = []
+        for i, (path, _) in enumerate(packages):
+            bar.update(2 * len(names) + i, f"{os.path.basename(path)}: engine check")
+            reports.append(_report(path))
+        bar.update(steps)
+    for report in reports:
+        print(report.line())
+    errors = sum(r.errors for r in reports)
+    cells = sum(sum(r.tabs.values()) for r in reports)
+    handouts = f"{len(reports)} handout" + ("s" if len(reports) != 1 else "")
+    verdict(f"{handouts} written to {args.out}: {cells:,} formula cells, "
+            f"{errors} error values")
     return 0

@@ -16,9 +16,10 @@ import sys
 from dataclasses import asdict, dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..core.errors import WorkbookError
+from .progress import Progress, verdict
 
 if TYPE_CHECKING:
     import torch
@@ -75,17 +76,35 @@ def run(args: argparse.Namespace) -> int:
     if args.epochs < 0:
         raise WorkbookError(f"--epochs must be 0 or more, not {args.epochs}")
     paths = workbook_paths(args.paths)
-    reports = [r for path in paths for r in check_workbook(path, device, args.epochs)]
+    reports: list[TabReport] = []
+    with Progress(0, "steps", label="check") as bar:
+        for path in paths:
+            def on_step(done: int, total: int, what: str, name: str = path.name) -> None:
+                bar.update(done, f"{name}: {what}", total=total)
+            reports += check_workbook(path, device, args.epochs, on_step)
     agreed = all(r.max_rel <= ACROSS_ENGINES for r in reports)
     if args.json:
         print(json.dumps({"device": device.type, "tabs": [asdict(r) for r in reports]}))
-        return 0 if agreed else 1
-    print_table(reports, str(device))
-    unmacroed = sorted({r.sheet for r in reports if r.sheet in OPTIMIZER_TABS and not r.epochs})
-    if unmacroed and args.epochs:
-        print(f"cellgrad check: no macros for {', '.join(unmacroed)}: compared at the workbook's state",
-              file=sys.stderr)
+    else:
+        print_table(reports, str(device))
+        unmacroed = sorted({r.sheet for r in reports if r.sheet in OPTIMIZER_TABS and not r.epochs})
+        if unmacroed and args.epochs:
+            print(f"cellgrad check: no macros for {', '.join(unmacroed)}: compared at the workbook's state",
+                  file=sys.stderr)
+    verdict(summary(reports), json_on_stdout=args.json)
     return 0 if agreed else 1
+
+
+def summary(reports: list[TabReport]) -> str:
+    """The verdict line: every tab within the tolerance, or which disagree."""
+    if not reports:
+        return "no tab to compare"
+    worst = max(reports, key=lambda r: r.max_rel)
+    wrong = [r for r in reports if r.max_rel > ACROSS_ENGINES]
+    if not wrong:
+        return f"{len(reports)} tabs agree within {worst.max_rel:.2g} (relative; the bound is {ACROSS_ENGINES:g})"
+    return (f"{len(wrong)} of {len(reports)} tabs disagree beyond {ACROSS_ENGINES:g} (largest "
+            f"{worst.max_rel:.2g}: {worst.workbook} {worst.sheet})")
 
 
 def print_table(reports: list[TabReport], device: str) -> None:
@@ -99,8 +118,10 @@ def print_table(reports: list[TabReport], device: str) -> None:
         print(f"* above {ACROSS_ENGINES:g} relative: the three computations disagree (exit code 1)")
 
 
-def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabReport]:
-    """Train the optimizer tabs (macros in the exact engine, models in torch), then compare."""
+def check_workbook(path: Path, device: torch.device, epochs: int,
+                   on_step: Callable[[int, int, str], None] | None = None) -> list[TabReport]:
+    """Train the optimizer tabs (macros in the exact engine, models in torch), then compare;
+    ``on_step(done, total, what)`` before each step."""
     from ..macros import EngineSheet, Training, optimizer_tabs
     from ..ml.torch_backend import TorchWorkbook
     from ..ml.torch_models import has_model
@@ -113,10 +134,24 @@ def check_workbook(path: Path, device: torch.device, epochs: int) -> list[TabRep
     book.calculate()
     tabs = [s for s in book.sheets if has_model(s)]
     trained = {s: epochs if s in OPTIMIZER_TABS and s in optimizer_tabs() else 0 for s in tabs}
-    models = {s: _model(book, s, device, trained[s]) for s in tabs}  # from the starting state
+    steps = [f"torch model {s}" for s in tabs] + [f"macros {s}, {n} epochs" for s, n in trained.items() if n]
+    steps.append("torch backend, every formula")
+    progress = iter(range(len(steps)))
+
+    def step() -> None:
+        done = next(progress)
+        if on_step is not None:
+            on_step(done, len(steps), steps[done])
+
+    models = {}
+    for s in tabs:  # from the starting state
+        step()
+        models[s] = _model(book, s, device, trained[s])
     for sheet, n in trained.items():
         if n:
+            step()
             Training(EngineSheet(book, sheet)).run(n)
+    step()
     inputs = list(dict.fromkeys(ref for s in tabs for ref in tab_inputs(book, s)))
     values = TorchWorkbook(book, inputs, device).evaluate().computed_cells()
     reports = []

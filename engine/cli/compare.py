@@ -271,8 +271,7 @@ def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     with Progress(0, "tabs", label="compare") as bar:
         def on_tab(done: int, total: int, sheet: str) -> None:
-            bar.total = total
-            bar.update(done, sheet)
+            bar.update(done, sheet, total=total)
         result = compare(args.workbook, args.epochs, use_torch=args.torch, target=args.target,
                          device=args.device, on_tab=on_tab)
     report = result.as_json()

@@ -33,8 +33,11 @@ class Progress:
         self.drawn_at = -REDRAW_SECONDS
         self.drawn = False
 
-    def update(self, done: int, current: str = "") -> None:
-        """``done`` of ``total`` finished; ``current``: what is being worked on now."""
+    def update(self, done: int, current: str = "", *, total: int | None = None) -> None:
+        """``done`` of ``total`` finished; ``current``: what is being worked on now; ``total``
+        where the count is known only once the work has started."""
+        if total is not None:
+            self.total = total
         self.done, self.current = done, current
         now = time.perf_counter()
         if self.live and (done >= self.total or now - self.drawn_at >= REDRAW_SECONDS):
