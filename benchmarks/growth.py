@@ -220,12 +220,12 @@ def plot(report: dict, out: Path) -> None:
 
     cells = [r["formula_cells"] for r in report["sizes"]]
     fig, (times, memory) = plt.subplots(1, 2, figsize=(10, 4))
-    for who, style in (("engine", "-o"), ("libreoffice", "--s")):
-        label = "cellgrad" if who == "engine" else "LibreOffice"
-        times.plot(cells, [r[who]["load_s"] for r in report["sizes"]], style, label=f"{label} load")
-        times.plot(cells, [r[who]["recalc_s"] for r in report["sizes"]], style, label=f"{label} recalculation",
-                   alpha=0.6)
-        memory.plot(cells, [r[who]["peak_mb"] for r in report["sizes"]], style, label=f"{label} peak RSS")
+    for who, label, color in (("engine", "cellgrad", "tab:blue"), ("libreoffice", "LibreOffice", "tab:orange")):
+        for what, style in (("load_s", "-o"), ("recalc_s", "--s")):
+            times.plot(cells, [r[who][what] for r in report["sizes"]], style, color=color,
+                       label=f"{label} {'load' if what == 'load_s' else 'recalculation'}")
+        memory.plot(cells, [r[who]["peak_mb"] for r in report["sizes"]], "-o", color=color,
+                    label=f"{label} peak RSS")
     times.set(xscale="log", yscale="log", xlabel="formula cells", ylabel="seconds",
               title="movielens_1hot, k x the lesson's ratings")
     memory.set(xscale="log", yscale="log", xlabel="formula cells", ylabel="MB", title="peak memory")
