@@ -1,14 +1,18 @@
 """The public Python API: load a workbook, read and set cells, recalculate, save a copy.
 
->>> wb = Workbook.load("collab_filter.xlsx")
->>> wb["dotprod!V41"]                      # a value
->>> wb.array("dotprod!H25:V39")            # a numpy array
->>> wb["dotprod!B25"] = 0.5                # recalculates what depends on it (automatic mode)
->>> wb.save_values("trained.xlsx")         # a copy carrying the engine's values
+    wb = Workbook.load("collab_filter.xlsx")
+    wb["dotprod!V41"]                      # a value
+    wb["dotprod!H25:V39"]                  # a 2-D numpy array (a list of lists if it holds text)
+    wb["dotprod", "V41"]; wb["dotprod"]["V41"]   # the same cell; wb["dotprod"] is the sheet
+    wb["dotprod!B25"] = 0.5                # recalculates what depends on it (automatic mode)
+    wb.save_values("trained.xlsx")         # a copy carrying the engine's values
+
+Sheet and defined names ignore case, as Excel's do; a miss suggests the closest name.
 """
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import gc
 import os
@@ -20,6 +24,7 @@ import numpy as np
 from .calc.blocks import Block
 from .calc.calculation import Calculation
 from .core.cells import Cell, DefinedName, Sheet
+from .core.display import RangeArray, RangeValues, grid_html, range_result
 from .core.errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
                           UnsupportedFunctionWarning, WorkbookError)
 from .core.ir import ArrayConst, Call, Const, Node
@@ -189,6 +194,15 @@ class Workbook:
             raise UnsupportedFunctionError(sheet, address, function, file=self.path)
 
     # -- addressing -------------------------------------------------------------------------------
+    def sheet_name(self, name: str) -> str:
+        """The sheet's name as the workbook spells it; Excel's sheet names ignore case."""
+        if name in self.sheets:
+            return name
+        for known in self.sheets:
+            if known.upper() == name.upper():
+                return known
+        raise WorkbookError(f"no sheet named {name!r}{_suggestion(name, self.sheets)}", file=self.path)
+
     def _split(self, ref: str, sheet: str | None = None) -> tuple[str, str]:
         name, local = split_sheet(ref)
         name = name or sheet
@@ -197,9 +211,7 @@ class Workbook:
                 name = next(iter(self.sheets))
             else:
                 raise WorkbookError(f"reference {ref!r} needs a sheet name", file=self.path)
-        if name not in self.sheets:
-            raise WorkbookError(f"no sheet named {name!r}", file=self.path)
-        return name, local
+        return self.sheet_name(name), local
 
     def resolve(self, ref: str, sheet: str | None = None) -> Range:
         """A1 text (``"dotprod!B25:F39"``) or a defined name (``"slope"`` with ``sheet``) as a Range."""
@@ -212,8 +224,9 @@ class Workbook:
                 pass
         definition = self.sheets[sheet_name].names.get(local.upper()) or self.names.get(local.upper())
         if definition is None:
-            raise DefinedNameError(f"no cell, range or defined name {local!r}", file=self.path,
-                                   sheet=sheet_name)
+            known = [d.name for d in (*self.sheets[sheet_name].names.values(), *self.names.values())]
+            raise DefinedNameError(f"no cell, range or defined name {local!r}{_suggestion(local, known)}",
+                                   file=self.path, sheet=sheet_name)
         rng = definition.range()
         if rng is None:
             raise DefinedNameError(f"defined name {definition.name!r} refers to {definition.text!r}, "
@@ -242,9 +255,26 @@ class Workbook:
         return self.calc.read(Range(sheet, row, col, row, col))[0][0]
 
     @_names_file
-    def __getitem__(self, ref: str) -> Scalar:
-        rng = self.resolve(ref)
-        return self.value(rng.sheet, rng.r1, rng.c1)
+    def __getitem__(self, key: str | tuple[str, str]) -> "Scalar | RangeArray | RangeValues | SheetView":
+        """``"dotprod"``: the sheet; ``"dotprod!V41"`` or ``("dotprod", "V41")``: the value;
+        a range or a name of one: a 2-D numpy array, or a list of row lists if it holds text."""
+        if isinstance(key, tuple):
+            sheet, ref = key
+            rng = self.resolve(ref, self.sheet_name(sheet))
+        elif "!" not in key and any(key.upper() == s.upper() for s in self.sheets):
+            return SheetView(self, self.sheet_name(key))
+        else:
+            rng = self.resolve(key)
+        if rng.height == rng.width == 1:
+            return self.value(rng.sheet, rng.r1, rng.c1)
+        return range_result(rng, self.calc.read(rng))
+
+    def __repr__(self) -> str:
+        name = os.path.basename(self.path) if self.path else "(not from a file)"
+        sheets = ", ".join(self.sheets)
+        formulas = sum(1 for c in self.cells() if c.formula is not None)  # an array formula once
+        mode = "automatic" if self.automatic else "manual"
+        return f"<Workbook {name}: sheets {sheets}; {formulas:,} formula cells; {mode} calculation>"
 
     @_names_file
     def values(self, ref: str, sheet: str | None = None) -> list[list[Scalar]]:
@@ -282,8 +312,11 @@ class Workbook:
                          dtype=np.float64)
 
     # -- writing -------------------------------------------------------------------------------------
-    def __setitem__(self, ref: str, value: object) -> None:
-        self.set(ref, value)
+    def __setitem__(self, key: str | tuple[str, str], value: object) -> None:
+        if isinstance(key, tuple):
+            self.set(key[1], value, sheet=self.sheet_name(key[0]))
+        else:
+            self.set(key, value)
 
     @_names_file
     def set(self, ref: str, value: object, sheet: str | None = None) -> None:
@@ -335,22 +368,58 @@ class Workbook:
     def recalculate(self, sheet: str | None = None) -> int:
         """Recompute what is stale (Excel's ``Calculate`` in manual mode); with ``sheet``, only
         that sheet's cells (``Worksheet.Calculate``: the macros' ``ActiveSheet.Calculate``)."""
-        if sheet is not None and sheet not in self.sheets:
-            raise WorkbookError(f"no sheet named {sheet!r}", file=self.path)
-        return self.calc.recalculate(sheet)
+        return self.calc.recalculate(None if sheet is None else self.sheet_name(sheet))
 
     def save_values(self, out: str | os.PathLike) -> str:
-        """Write a copy of the source workbook whose cells carry the engine's current values."""
+        """Write a copy of the source workbook in which every cell whose value changed carries
+        the engine's value (a formula keeps its formula; its cached result is updated); every
+        other part of the file is copied as it is. ``out``'s extension must match the file's."""
         from .files.writer import save_values
         if self.path is None:
             raise WorkbookError("this workbook was not loaded from a file; nothing to copy")
-        return save_values(self.path, self.changed_inputs(), os.fspath(out))
+        return save_values(self.path, self.changed_cells(), os.fspath(out))
 
-    def changed_inputs(self) -> list[tuple[str, int, int, Scalar]]:
-        """Constant cells whose value differs from the file's: (sheet, row, col, value)."""
+    def changed_cells(self) -> list[tuple[str, int, int, Scalar]]:
+        """Cells whose value differs from the one the file holds (a constant set since loading,
+        a formula's result other than its cached one): (sheet, row, col, value)."""
         return [(c.sheet, c.row, c.col, c.value) for c in self.cells()
-                if c.node is None and c.master is None
-                and (type(c.value) is not type(c.cached) or c.value != c.cached)]
+                if type(c.value) is not type(c.cached) or c.value != c.cached]
+
+
+class SheetView:
+    """One sheet of a :class:`Workbook`: ``wb["dotprod"]["V41"]`` is ``wb["dotprod!V41"]``."""
+
+    def __init__(self, book: Workbook, name: str) -> None:
+        self.book = book
+        self.name = name
+
+    def __getitem__(self, ref: str) -> "Scalar | RangeArray | RangeValues":
+        return self.book[self.name, ref]
+
+    def __setitem__(self, ref: str, value: object) -> None:
+        self.book[self.name, ref] = value
+
+    def used_range(self) -> Range:
+        """From A1 to the last row and column that hold a cell."""
+        cells = self.book.sheets[self.name].cells
+        return Range(self.name, 1, 1, max((r for r, _ in cells), default=1),
+                     max((c for _, c in cells), default=1))
+
+    def __repr__(self) -> str:
+        used = self.used_range()
+        formulas = sum(1 for c in self.book.sheets[self.name].cells.values() if c.formula is not None)
+        return f"<Sheet {self.name!r}: A1:{used.a1(with_sheet=False).split(':')[-1]}, {formulas:,} formula cells>"
+
+    def _repr_html_(self) -> str:
+        used = self.used_range()
+        return grid_html(used, self.book.read(used))
+
+
+def _suggestion(name: str, known) -> str:
+    """' (did you mean 'dotprod'?)' for the known name closest to a misspelt one, else ''."""
+    by_upper = {k.upper(): k for k in known}
+    close = difflib.get_close_matches(name.upper(), list(by_upper), n=1, cutoff=0.6)
+    return f" (did you mean {by_upper[close[0]]!r}?)" if close else ""
 
 
 def _is_cell(text: str) -> bool:
