@@ -58,7 +58,7 @@ def test_numpy_block_equals_the_interpreter_and_torch_equals_both(formula: str, 
     assert {c.row for c in cells} == set(range(1, ROWS + 1))
     interpreted = [book.calc.interpreter.cell_result(c.node, "S", c.row, c.col, None) for c in cells]
     try:
-        numpy_values = BlockEvaluator(book.calc).evaluate(block)
+        numpy_values = BlockEvaluator(book.calc).evaluate(block).tolist()
     except Fallback:
         numpy_values = None
     assert (numpy_values is not None) == handled

@@ -38,18 +38,27 @@ KEY = MAX_COL + 1        # row * KEY + col numbers a cell of one sheet
 
 
 class Block:
-    """Cells on one sheet sharing one formula node, none reading another."""
+    """Cells on one sheet sharing one formula node, none reading another (or one array formula).
 
-    __slots__ = ("sheet", "node", "cells", "rows", "cols", "dirty", "index")
+    ``outputs`` are the cells it writes: its cells, or an array formula's whole target range row
+    by row. ``values`` holds what the numpy backend last computed for them, as one float array,
+    while they are current (None once they are marked stale, or when computed otherwise): a
+    block reading them takes that array instead of reading the cells one by one.
+    """
 
-    def __init__(self, sheet: str, node: Node, cells: list[Cell]) -> None:
+    __slots__ = ("sheet", "node", "cells", "outputs", "rows", "cols", "dirty", "index", "values")
+
+    def __init__(self, sheet: str, node: Node, cells: list[Cell],
+                 outputs: list[Cell] | None = None) -> None:
         self.sheet = sheet
         self.node = node
         self.cells = cells
+        self.outputs = cells if outputs is None else outputs
         self.rows = np.array([c.row for c in cells], dtype=np.int64)
         self.cols = np.array([c.col for c in cells], dtype=np.int64)
         self.dirty = False
         self.index = -1
+        self.values: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"<Block {self.sheet} x{len(self.cells)}>"
@@ -109,13 +118,23 @@ class Evaluator:
         # and the block, so their ids stay theirs
         self._refs: dict[tuple[int, int], tuple[Node, Block, Ref]] = {}
         self._gathers: dict[tuple[int, int], Gather] = {}
+        # per (call, block): the positions a run-time reference last read, their gather and area
+        # (the entry holds the call and the block, so their ids stay theirs)
+        self._reads: dict[tuple[int, int], tuple] = {}
+        self._call: Call | None = None  # the function call whose kernel is running
 
     # -- entry point -------------------------------------------------------------------------
     def evaluate(self, block: Block, array: bool = False) -> Any:
         """The block's values (``array``: an array formula, its whole (1, h, w) result), or Fallback."""
-        self.array_formula = array
-        self.block = block
-        self.size = len(block.cells)
+        # a load may pull a stale cell, whose array formula is evaluated here in turn
+        outer = self.array_formula, self.block, self.size, self._call
+        self.array_formula, self.block, self.size = array, block, len(block.cells)
+        try:
+            return self._evaluate(block, array)
+        finally:
+            self.array_formula, self.block, self.size, self._call = outer
+
+    def _evaluate(self, block: Block, array: bool) -> Any:
         with self.ops.guard():
             result = self.vec(block.node, block)
             if isinstance(result, Vec):
@@ -155,7 +174,9 @@ class Evaluator:
 
     def load(self, ref: Ref) -> Vec:
         """A reference's values: (N,) for one cell per anchor, else (N, h, w)."""
-        gather = self.gather(ref)
+        return self._values(self.gather(ref))
+
+    def _values(self, gather: Gather) -> Vec:
         values, empty = self.ops.load(gather)
         inverse = gather.inverse
         return Vec(self.ops.take(values, inverse), None if empty is None else empty[inverse])
@@ -168,25 +189,29 @@ class Evaluator:
             return Vec(v.x[:, None, None], None if v.empty is None else v.empty[:, None, None])
         return v
 
-    def scalars(self, arg: Any) -> list[Scalar]:
-        """Per cell, the value of a one-cell reference whatever its type, or of a number."""
-        if type(arg) is Ref and arg.cell:
+    def distinct(self, arg: Any) -> tuple[list[Scalar], np.ndarray]:
+        """An argument's distinct values, whatever their type, and per entry which one it is."""
+        if type(arg) is Ref:
             gather = self.gather(arg)
-            distinct = self.ops.scalars(gather.sheet, gather.rows, gather.cols)
-            return [distinct[i] for i in gather.inverse.tolist()]
-        if type(arg) is Ref or type(arg) is str:
+            return self.ops.scalars(gather), gather.inverse
+        if type(arg) is str:
             raise Fallback
-        x = self.number(arg)
-        return np.broadcast_to(self.ops.numbers(x), (self.size,)).tolist()
+        x = np.broadcast_to(self.ops.numbers(self.number(arg)), (self.size,))
+        unique, inverse = np.unique(x, return_inverse=True)
+        return unique.tolist(), inverse
 
     def read(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> Vec:
         """Values at positions computed at run time, recorded so that a change there recomputes
-        the block."""
-        ref = Ref(sheet, rows, cols, 1, 1, cell=True)
-        values = self.load(ref)
-        self.ops.note_reads(Range(sheet, int(rows.min()), int(cols.min()), int(rows.max()),
-                                  int(cols.max())), self.block)  # type: ignore[arg-type]
-        return values
+        the block. The positions seldom change between recalculations: their gather is kept."""
+        key = (id(self._call), id(self.block))
+        last = self._reads.get(key)
+        if last is None or last[0] != sheet or not np.array_equal(last[1], rows) \
+                or not np.array_equal(last[2], cols):
+            gather = self.gather(Ref(sheet, rows, cols, 1, 1, cell=True))
+            area = Range(sheet, int(rows.min()), int(cols.min()), int(rows.max()), int(cols.max()))
+            last = self._reads[key] = (sheet, rows, cols, gather, area, self._call, self.block)
+        self.ops.note_reads(last[4], self.block)  # type: ignore[arg-type]
+        return self._values(last[3])
 
     # -- evaluation ------------------------------------------------------------------------------
     def vec(self, node: Node, block: Block) -> Any:
@@ -261,6 +286,7 @@ class Evaluator:
                 or spec.max_args is not None and len(node.args) > spec.max_args:
             raise Fallback
         args = [self.argument(spec.kind(i), arg, block) for i, arg in enumerate(node.args)]
+        self._call = node
         return spec.kernel(self, *args)
 
     def argument(self, kind: Arg, node: Node, block: Block) -> Any:
@@ -287,6 +313,7 @@ class CellValues(Protocol):
 
     sheets: dict[str, Sheet]
     version: int  # changes when a cell appears: resolved cells are then looked up again
+    sources: dict[Cell, tuple[Block, int]]  # the block that writes a cell, and where
 
     def value(self, sheet: str, row: int, col: int) -> Scalar: ...
 
@@ -294,6 +321,23 @@ class CellValues(Protocol):
 
 
 _ABSENT = Cell("", 0, 0)  # stands for a cell that does not exist: empty, never stale
+
+
+class _Resolved:
+    """The numpy backend's memo for one gather: the cells behind it, resolved once per layout
+    version; those a block writes are taken from its values array while it is current."""
+
+    __slots__ = ("version", "cells", "size", "sources", "loose_at", "loose")
+
+    def __init__(self, version: int, cells: list[Cell],
+                 sources: list[tuple[Block, np.ndarray, np.ndarray, list[Cell]]],
+                 loose_at: np.ndarray, loose: list[Cell]) -> None:
+        self.version = version
+        self.cells = cells
+        self.size = len(cells)
+        self.sources = sources
+        self.loose_at = loose_at
+        self.loose = loose
 _NUMBER_TYPES = {float}
 _NUMBER_OR_EMPTY_TYPES = {float, type(None)}
 
@@ -311,14 +355,56 @@ class NumpyOps:
 
     def load(self, gather: Gather) -> tuple[np.ndarray, np.ndarray | None]:
         handle = gather.handle
-        version = self.calc.version
-        if handle is None or handle[0] != version:
-            if gather.sheet not in self.calc.sheets:
-                raise Fallback  # #REF!
-            cells = self.calc.sheets[gather.sheet].cells
-            handle = gather.handle = (version, [cells.get(a, _ABSENT) for a in
-                                                zip(gather.rows.tolist(), gather.cols.tolist())])
-        cells = handle[1]
+        if handle is None or handle.version != self.calc.version:
+            handle = gather.handle = self._resolve(gather)
+        if not handle.sources:
+            return self._read(handle.loose)
+        values = np.empty(handle.size, dtype=np.float64)
+        empty = None
+        for block, at, index, cells in handle.sources:
+            if block.values is not None:
+                values[at] = block.values[index]
+                continue
+            x, e = self._read(cells)  # stale, or computed cell by cell: read the cells
+            values[at] = x
+            if e is not None:
+                empty = np.zeros(handle.size, dtype=np.bool_) if empty is None else empty
+                empty[at[e]] = True
+        if handle.loose:
+            x, e = self._read(handle.loose)
+            values[handle.loose_at] = x
+            if e is not None:
+                empty = np.zeros(handle.size, dtype=np.bool_) if empty is None else empty
+                empty[handle.loose_at[e]] = True
+        return values, empty
+
+    def _resolve(self, gather: Gather) -> "_Resolved":
+        """The cells behind a gather, grouped by the block that writes them."""
+        if gather.sheet not in self.calc.sheets:
+            raise Fallback  # #REF!
+        cells = self.calc.sheets[gather.sheet].cells
+        sources = self.calc.sources
+        by_block: dict[Block, tuple[list[int], list[int], list[Cell]]] = {}
+        loose_at: list[int] = []
+        loose: list[Cell] = []
+        resolved = [cells.get(address, _ABSENT) for address in zip(gather.rows.tolist(),
+                                                                  gather.cols.tolist())]
+        for i, cell in enumerate(resolved):
+            source = sources.get(cell)
+            if source is None:
+                loose_at.append(i)
+                loose.append(cell)
+                continue
+            at, index, members = by_block.setdefault(source[0], ([], [], []))
+            at.append(i)
+            index.append(source[1])
+            members.append(cell)
+        return _Resolved(self.calc.version, resolved, [
+            (block, np.array(at), np.array(index), members)
+            for block, (at, index, members) in by_block.items()], np.array(loose_at, dtype=np.int64), loose)
+
+    def _read(self, cells: list[Cell]) -> tuple[np.ndarray, np.ndarray | None]:
+        """The values of these cells, one by one; Fallback for anything but numbers and empty."""
         for cell in cells:
             if cell.dirty:  # read during a recalculation before its own turn: compute it first
                 self.calc.value(cell.sheet, cell.row, cell.col)
@@ -331,9 +417,14 @@ class NumpyOps:
         empty = np.array([v is None for v in values], dtype=np.bool_)
         return np.array([0.0 if v is None else v for v in values], dtype=np.float64), empty
 
-    def scalars(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> list[Scalar]:
-        value = self.calc.value
-        return [value(sheet, r, c) for r, c in zip(rows.tolist(), cols.tolist())]
+    def scalars(self, gather: Gather) -> list[Scalar]:
+        handle = gather.handle
+        if handle is None or handle.version != self.calc.version:
+            handle = gather.handle = self._resolve(gather)
+        for cell in handle.cells:
+            if cell.dirty:
+                self.calc.value(cell.sheet, cell.row, cell.col)
+        return [cell.value for cell in handle.cells]
 
     @staticmethod
     def take(x: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -393,12 +484,12 @@ class NumpyOps:
         self.calc.note_dynamic_block(rng, block.cells)
 
     @staticmethod
-    def result(x: np.ndarray, block: Block) -> list[float | bool]:
+    def result(x: np.ndarray, block: Block) -> np.ndarray:
         if x.dtype == np.bool_:
-            return x.tolist()
+            return x
         if not np.isfinite(x).all():
             raise Fallback
-        return (x + 0.0).tolist()
+        return x + 0.0  # -0.0 is stored as 0, as the interpreter stores it
 
 
 class BlockEvaluator(Evaluator):

@@ -19,6 +19,8 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+import numpy as np
+
 from ..core.cells import Cell, Sheet
 from ..core.errors import CircularReferenceError
 from ..core.references import Range
@@ -48,8 +50,13 @@ class Calculation:
         self.interpreter = Interpreter(self)
         self.block_evaluator = BlockEvaluator(self)
         self.block_of: dict[Cell, Block] = {}
-        self._array_blocks: dict[Cell, Block] = {}
         self.units: list[Unit] = self._units(blocks)
+        self._array_blocks = {cell: self._array_block(cell) for cell in self.graph.order
+                              if cell.array_range is not None}
+        # which block writes a cell, and where in its values: blocks read such cells as arrays
+        self.sources: dict[Cell, tuple[Block, int]] = {
+            cell: (block, i) for block in [*self.block_of.values(), *self._array_blocks.values()]
+            for i, cell in enumerate(block.outputs)}
         self.position = {u: i for i, u in enumerate(self.units)}
         self.automatic = True
         self.random_cells = list(random_cells)  # volatile: recomputed at every recalculation
@@ -59,6 +66,12 @@ class Calculation:
         self._full_plan: Plan | None = None
         self._current: list[Cell] = []
         self.evaluations = 0
+
+    def _array_block(self, cell: Cell) -> Block:
+        """An array formula as a block of one, writing its target range."""
+        cells = self.sheets[cell.sheet].cells
+        members = [cells[address] for address in cell.array_range.cells()]  # type: ignore[union-attr]
+        return Block(cell.sheet, cell.node, [cell], members)  # type: ignore[arg-type]
 
     def _units(self, use_blocks: bool) -> list[Unit]:
         """The calculation order with each block in one place; no blocks if that would cycle."""
@@ -166,33 +179,36 @@ class Calculation:
 
     def _evaluate_array(self, cell: Cell) -> bool:
         """An array formula through the numpy backend, if it can vouch for the whole result."""
-        block = self._array_blocks.get(cell)
-        if block is None:
-            block = self._array_blocks[cell] = Block(cell.sheet, cell.node, [cell])  # type: ignore[arg-type]
+        block = self._array_blocks[cell]
         try:
-            rows = self.block_evaluator.evaluate(block, array=True)[0]
+            x = self.block_evaluator.evaluate(block, array=True)
         except Fallback:
             return False
         target = cell.array_range
-        if not isinstance(rows, list) or not rows or not isinstance(rows[0], list) \
-                or len(rows) != target.height or len(rows[0]) != target.width:  # type: ignore[union-attr]
+        if x.shape != (1, target.height, target.width):  # type: ignore[union-attr]
             return False  # one value, broadcasting and #N/A padding are the interpreter's
         self.evaluations += 1
-        self.store(cell, Array(rows))
+        cell.dirty = False
+        values = x.reshape(-1)
+        for member, v in zip(block.outputs, values.tolist()):
+            member.value = v
+            member.dirty = False
+        block.values = values if values.dtype == np.float64 else None
         return True
 
     def _evaluate_block(self, block: Block) -> None:
         block.dirty = False
         try:
-            values = self.block_evaluator.evaluate(block)
+            x = self.block_evaluator.evaluate(block)
         except Fallback:
             for cell in block.cells:
                 if cell.dirty:
                     self._evaluate(cell)
             return
-        for cell, v in zip(block.cells, values):
+        for cell, v in zip(block.cells, x.tolist()):
             cell.value = v
             cell.dirty = False
+        block.values = x if x.dtype == np.float64 else None
         self.evaluations += len(block.cells)
 
     def store(self, cell: Cell, result: Scalar | Array) -> None:
@@ -201,11 +217,9 @@ class Calculation:
         if cell.array_range is None:
             cell.value = result  # type: ignore[assignment]
             return
-        cells = self.sheets[cell.sheet].cells
-        target = cell.array_range
-        for i, row in enumerate(result.rows):  # type: ignore[union-attr]
-            for j, v in enumerate(row):
-                member = cells[(target.r1 + i, target.c1 + j)]
+        members = iter(self._array_blocks[cell].outputs)
+        for row in result.rows:  # type: ignore[union-attr]
+            for v, member in zip(row, members):
                 member.value = v
                 member.dirty = False
 
@@ -213,6 +227,7 @@ class Calculation:
     def _mark(self, unit: Unit) -> None:
         if type(unit) is Block:
             unit.dirty = True
+            unit.values = None
             for cell in unit.cells:
                 cell.dirty = True
             return
@@ -220,10 +235,12 @@ class Calculation:
         block = self.block_of.get(unit)  # type: ignore[arg-type]
         if block is not None:
             block.dirty = True
+            block.values = None
         if unit.array_range is not None:  # type: ignore[union-attr]
-            cells = self.sheets[unit.sheet].cells  # type: ignore[union-attr]
-            for r, c in unit.array_range.cells():  # type: ignore[union-attr]
-                cells[(r, c)].dirty = True
+            block = self._array_blocks[unit]  # type: ignore[index]
+            block.values = None
+            for member in block.outputs:
+                member.dirty = True
 
     def _outputs(self, unit: Unit) -> Iterable[tuple[str, int, int]]:
         cells = unit.cells if type(unit) is Block else [unit]

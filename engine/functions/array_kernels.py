@@ -11,7 +11,7 @@ backend, so one kernel serves both. A kernel that cannot vouch for its result ra
 Arguments, by kind: NUMBER arguments arrive as backend float arrays of shape (N,) (one value per
 cell), LAZY ones too (both of IF's branches are computed; a logical or text branch falls back),
 BOOL ones as backend bool arrays, GRID, VALUES, REF, SCALAR and ANY ones written as references
-as a :class:`Ref` (read with ``ctx.values`` or ``ctx.scalars``), otherwise as the evaluator's
+as a :class:`Ref` (read with ``ctx.values`` or ``ctx.distinct``), otherwise as the evaluator's
 value (a :class:`Vec`, a backend array or a constant). TEXT arguments fall back.
 """
 from __future__ import annotations
@@ -105,8 +105,8 @@ class ArrayOps(Protocol):
         """Values of the gather's distinct cells (empty cells as 0) and the mask of empty ones
         (None if none is); Fallback for anything but numbers and empty cells."""
 
-    def scalars(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> list[Scalar]:
-        """The current values of these cells, whatever their type (lookup keys, MATCH's vector)."""
+    def scalars(self, gather: Gather) -> list[Scalar]:
+        """The current values of the gather's distinct cells, whatever their type."""
 
     def take(self, x: Any, index: np.ndarray) -> Any: ...
 
@@ -151,8 +151,11 @@ class ArrayContext(Protocol):
     def values(self, arg: Any) -> Vec:
         """A GRID/VALUES argument as a Vec shaped (N, h, w); Fallback for what is not a range."""
 
-    def scalars(self, arg: Any) -> list[Scalar]:
-        """A one-cell reference's value per cell, whatever its type, or a number's (MATCH's key)."""
+    def distinct(self, arg: Any) -> tuple[list[Scalar], np.ndarray]:
+        """An argument's distinct values, whatever their type, and the index array saying which
+        one each entry holds (shape (N,) for one cell per block cell, (N, h, w) for ranges): a
+        lookup computes once per distinct value. A range all cells share has h*w distinct values,
+        row by row."""
 
     def read(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> Vec:
         """Values at positions computed at run time (OFFSET's target), recorded as reads."""

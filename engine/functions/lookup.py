@@ -82,11 +82,10 @@ def _first(test: Callable[[Scalar], bool], vector: list[Scalar]) -> int:
 def _match_kernel(ctx: ArrayContext, key, lookup, match_type=None):
     """MATCH of each cell's key in one vector that all cells share: the scalar rule once per
     distinct key (positions are constants, never differentiated)."""
-    if type(lookup) is not Ref:
+    if type(lookup) is not Ref or type(key) is Ref and not key.cell:
         raise Fallback
     rng = lookup.single()
-    rows, cols = np.mgrid[rng.r1:rng.r2 + 1, rng.c1:rng.c2 + 1]
-    items = ctx.ops.scalars(rng.sheet, rows.ravel(), cols.ravel())
+    items, _ = ctx.distinct(lookup)
     grid = Array([items[i * rng.width:(i + 1) * rng.width] for i in range(rng.height)])
     kind = 1.0
     if match_type is not None:
@@ -94,17 +93,18 @@ def _match_kernel(ctx: ArrayContext, key, lookup, match_type=None):
         if len(kinds) != 1:
             raise Fallback
         kind = float(kinds[0])
+    keys, which = ctx.distinct(key)
     positions: dict[tuple[type, Scalar], float] = {}
     out = []
     try:
-        for x in ctx.scalars(key):
+        for x in keys:
             k = (type(x), x)  # TRUE and 1 are different keys
             if k not in positions:
                 positions[k] = match(x, grid, kind)
             out.append(positions[k])
     except ErrorResult:
         raise Fallback from None
-    return ctx.ops.from_numbers(np.array(out, dtype=np.float64))
+    return ctx.ops.from_numbers(np.array(out, dtype=np.float64)[which])
 
 
 @excel_function("MATCH", Arg.SCALAR, Arg.GRID, Arg.NUMBER, min_args=2, kernel=_match_kernel)

@@ -386,9 +386,10 @@ class TorchOps:
             return x.detach().cpu().numpy()
         return np.asarray(x, dtype=np.float64)
 
-    def scalars(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> list[Scalar]:
+    def scalars(self, gather: Gather) -> list[Scalar]:
         out: list[Scalar] = []
-        for r, c in zip(rows.tolist(), cols.tolist()):
+        sheet = gather.sheet
+        for r, c in zip(gather.rows.tolist(), gather.cols.tolist()):
             source = self.workbook.slot_of.get((sheet, r, c))
             values = self.store[source[0]] if source is not None else None
             out.append(values[source[1]].item() if values is not None  # type: ignore[index]
