@@ -215,26 +215,33 @@ def csv_text(result: Comparison) -> str:
 
 
 def figure(report: dict[str, Any]) -> Figure:
-    """Loss per epoch on a log scale from the JSON report: one line per optimizer, torch's points
-    (where the report has them) as markers over the line of the same colour."""
+    """Loss per epoch on a log scale from the JSON report: one line per optimizer (the _ann tabs
+    dashed, so a curve equal to its plain tab's stays visible), torch's points (where the report
+    has them) as circles over the line of the same colour."""
     from matplotlib.figure import Figure  # lazy: matplotlib only for the pictures
+    from matplotlib.lines import Line2D
 
-    fig = Figure(figsize=(9, 5.5), dpi=100, layout="constrained")
+    fig = Figure(figsize=(10, 5.5), dpi=100, layout="constrained")
     ax = fig.add_subplot()
+    handles = []
     for i, tab in enumerate(report["tabs"]):
         colour = _COLOURS[i % len(_COLOURS)]
         epochs = list(range(len(tab["losses"])))
-        ax.plot(epochs, tab["losses"], color=colour, linewidth=1.8, label=tab["sheet"])
+        style = "--" if tab["sheet"].endswith("_ann") else "-"
+        handles += ax.plot(epochs, tab["losses"], color=colour, linewidth=1.8, linestyle=style,
+                           label=tab["sheet"])
         if tab.get("torch_losses") is not None:
             ax.plot(epochs, tab["torch_losses"], linestyle="none", marker="o", markersize=3.5,
                     markerfacecolor="none", color=colour, label=f"{tab['sheet']} (torch)")
+    if report.get("device"):  # one legend entry for every torch curve
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
+                              color="black", label=f"PyTorch ({report['device']})"))
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss: rmse of the tab (log scale)")
-    torch = " (lines: the workbook's macros; circles: PyTorch)" if report.get("device") else ""
-    ax.set_title(f"{report['workbook']}: every optimizer from Reset{torch}")
+    ax.set_ylabel("loss: the tab's rmse (log scale)")
+    ax.set_title(f"{report['workbook']}: every optimizer from Reset, {report['epochs']} epochs of Run")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(ncol=2 if report.get("device") else 1, fontsize=8, loc="best")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return fig
 
 
