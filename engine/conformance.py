@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from .core.cells import Cell
@@ -78,10 +79,13 @@ def random_dependents(book: Workbook) -> set[Cell]:
     return out
 
 
-def check(book: Workbook) -> Report:
-    """Recalculate everything and compare every formula cell with Excel's cached value. Random
-    draws are left out; what depends on them is compared if the draws were replayed
+def check(book: Workbook, expected: Callable[[Cell], Scalar] | None = None,
+          rel: float = REL_TOL) -> Report:
+    """Recalculate everything and compare every formula cell with Excel's cached value (or with
+    ``expected(cell)``, another spreadsheet's value, within ``rel``). Random draws are left out;
+    what depends on them is compared if the draws were replayed
     (``Workbook.load(path, replay_random=True)``)."""
+    want = expected or (lambda c: c.cached)
     report = Report(book.path or "")
     start = time.perf_counter()
     book.calculate()
@@ -98,12 +102,12 @@ def check(book: Workbook) -> Report:
         # an array formula is one formula cell whose value fills its whole target range
         produced = [cell] if cell.array_range is None else \
             [book.sheets[cell.sheet].cells[rc] for rc in cell.array_range.cells()]
-        wrong = [c for c in produced if not same_value(c.cached, c.value)]
+        wrong = [c for c in produced if not same_value(want(c), c.value, rel)]
         if not wrong:
             report.matched += 1
         for c in wrong:
             report.mismatched.append(Mismatch(c.sheet, c.address, _formula_text(c),
-                                              show(c.cached), show(c.value)))
+                                              show(want(c)), show(c.value)))
     report.unsupported = {f: [f"{s}!{a}" for s, a in cells] for f, cells in book.unsupported.items()}
     return report
 
