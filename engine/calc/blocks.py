@@ -32,6 +32,8 @@ from ..core.values import Scalar
 from ..functions import REGISTRY, Arg
 from ..functions.array_kernels import ArrayOps, Fallback, Gather, Ref, Vec
 
+_NUMBER_TYPES = {float}
+_NUMBER_OR_EMPTY_TYPES = {float, type(None)}
 MIN_BLOCK = 16           # smaller groups are not worth the setup
 MAX_GATHERED = 1 << 16   # a block reading more values than this is left to the interpreter
 KEY = MAX_COL + 1        # row * KEY + col numbers a cell of one sheet
@@ -193,7 +195,11 @@ class Evaluator:
         """An argument's distinct values, whatever their type, and per entry which one it is."""
         if type(arg) is Ref:
             gather = self.gather(arg)
-            return self.ops.scalars(gather), gather.inverse
+            values = self.ops.scalars(gather)
+            if set(map(type, values)) != _NUMBER_TYPES:
+                return values, gather.inverse  # distinct cells: a lookup per cell at most
+            unique, inverse = np.unique(np.array(values), return_inverse=True)
+            return unique.tolist(), inverse[gather.inverse]
         if type(arg) is str:
             raise Fallback
         x = np.broadcast_to(self.ops.numbers(self.number(arg)), (self.size,))
@@ -320,7 +326,7 @@ class CellValues(Protocol):
     def note_dynamic_block(self, rng: Range, cells: list[Cell]) -> None: ...
 
 
-_ABSENT = Cell("", 0, 0)  # stands for a cell that does not exist: empty, never stale
+ABSENT = Cell("", 0, 0)  # stands for a cell that does not exist: empty, never stale
 
 
 class _Resolved:
@@ -338,10 +344,6 @@ class _Resolved:
         self.sources = sources
         self.loose_at = loose_at
         self.loose = loose
-_NUMBER_TYPES = {float}
-_NUMBER_OR_EMPTY_TYPES = {float, type(None)}
-
-
 class NumpyOps:
     """The exact engine's arrays: numpy float64, sums in Excel's order (left to right)."""
 
@@ -387,7 +389,7 @@ class NumpyOps:
         by_block: dict[Block, tuple[list[int], list[int], list[Cell]]] = {}
         loose_at: list[int] = []
         loose: list[Cell] = []
-        resolved = [cells.get(address, _ABSENT) for address in zip(gather.rows.tolist(),
+        resolved = [cells.get(address, ABSENT) for address in zip(gather.rows.tolist(),
                                                                   gather.cols.tolist())]
         for i, cell in enumerate(resolved):
             source = sources.get(cell)

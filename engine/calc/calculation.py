@@ -25,12 +25,13 @@ from ..core.cells import Cell, Sheet
 from ..core.errors import CircularReferenceError
 from ..core.references import Range
 from ..core.values import Array, ErrorResult, ExcelError, Scalar
-from .blocks import Block, BlockEvaluator, Fallback, find_blocks
+from .blocks import ABSENT, Block, BlockEvaluator, Fallback, find_blocks
 from .compiled import compile_plan
 from .graph import DependencyGraph
 from .interpreter import Interpreter
 
 Unit = Cell | Block
+MAX_GRIDS = 4096  # ranges whose cells are remembered
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Calculation:
         self._full_plan: Plan | None = None
         self._current: list[Cell] = []
         self.evaluations = 0
+        # per range read by a formula: its cells, resolved once per layout version
+        self._grids: dict[Range, tuple[int, list[list[Cell]]]] = {}
 
     def _array_block(self, cell: Cell) -> Block:
         """An array formula as a block of one, writing its target range."""
@@ -118,23 +121,23 @@ class Calculation:
         return cell.value
 
     def grid(self, rng: Range) -> Array:
-        try:
-            cells = self.sheets[rng.sheet].cells
-        except KeyError:
-            raise ErrorResult(ExcelError.REF) from None
-        rows = []
-        for r in range(rng.r1, rng.r2 + 1):
-            row = []
-            for c in range(rng.c1, rng.c2 + 1):
-                cell = cells.get((r, c))
-                if cell is None:
-                    row.append(None)
-                    continue
+        known = self._grids.get(rng)
+        if known is None or known[0] != self.graph.version:
+            try:
+                cells = self.sheets[rng.sheet].cells
+            except KeyError:
+                raise ErrorResult(ExcelError.REF) from None
+            if len(self._grids) >= MAX_GRIDS:
+                self._grids.clear()  # ranges made at run time (OFFSET's) need not pile up
+            known = self._grids[rng] = (self.graph.version, [
+                [cells.get((r, c), ABSENT) for c in range(rng.c1, rng.c2 + 1)]
+                for r in range(rng.r1, rng.r2 + 1)])
+        rows = known[1]
+        for row in rows:
+            for cell in row:
                 if cell.dirty:
                     self._evaluate(cell.master or cell)
-                row.append(cell.value)
-            rows.append(row)
-        return Array(rows)
+        return Array([[cell.value for cell in row] for row in rows])
 
     @property
     def version(self) -> int:
