@@ -24,9 +24,14 @@ def require(condition: bool, reason: str) -> None:
 
 
 def reference_path(name: str) -> Path:
-    path = REFERENCE_DIR / name
-    require(path.is_file(), f"reference workbook {path} is missing (../shared/reference)")
-    return path
+    """A fast.ai reference workbook: from ../shared/reference, else fetched at a pinned commit
+    and verified by sha256 (tests/reference_workbooks.py); without either, skip (fail in CI)."""
+    from .reference_workbooks import Unavailable, reference_file
+    try:
+        return reference_file(name, REFERENCE_DIR)
+    except Unavailable as exc:
+        reason = str(exc)
+    require(False, f"reference workbook {name}: {reason}")
 
 
 @pytest.fixture(params=REFERENCE_FILES)

@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 
 from .builder import with_part, write_workbook
-from .conftest import REFERENCE_DIR, require
+from .conftest import reference_path, require
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,8 +67,7 @@ def truncated(d: Path) -> Path:
 
 
 def truncated_reference(d: Path) -> Path:
-    source = REFERENCE_DIR / "entropy_example.xlsx"
-    require(source.is_file(), f"reference workbook {source} is missing (../shared/reference)")
+    source = reference_path("entropy_example.xlsx")
     data = source.read_bytes()
     (d / "entropy_example.xlsx").write_bytes(data[: len(data) - 200])  # the central directory cut
     return d / "entropy_example.xlsx"
