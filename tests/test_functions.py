@@ -457,6 +457,19 @@ FOUND = [
     row("=MOD(2^60,3)", "Z100", NUM),
     row("=MOD(-3,2)", "Z100", 1.0),               # "MOD function" example
     row("=MOD(3,-2)", "Z100", -1.0),              # "MOD function" example
+    # found by the differential test (benchmarks/differential.py), each against its page
+    row('=RIGHT("(5)",7)', "Z100", "(5)"),         # "RIGHT function": more than the text: all
+    row("=LARGE({3,1,2},1.5)", "Z100", 3.0),       # a fractional k is truncated
+    row("=SMALL({3,1,2},2.9)", "Z100", 2.0),
+    row("=FACT(-0.5)", "Z100", NUM),               # "FACT function": a negative number
+    row('=REPT("a",-0.5)', "Z100", VALUE),         # "REPT function": a negative number_times
+    row("=QUARTILE.INC(NA(),9)", "Z100", NA),      # the data's error before quart's range
+    row("=QUARTILE.INC({1,2,3},4.5)", "Z100", NUM),  # "QUARTILE.INC function": quart > 4
+    row("=IF(TRUE)", "Z100", True),                # "IF function": no value_if_true: TRUE
+    row("=IF(TRUE,)", "Z100", 0.0),                # ... an empty one: 0
+    row('=TEXT(2,"@")', "Z100", "2"),              # "Number format codes": @ shows the number
+    row("=AVERAGE(1E+308,1E+308)", "Z100", NUM),   # a sum past 1.8E+308: #NUM!, never inf
+    row("=CHOOSE(AVERAGE(1E+308,1E+308),1)", "Z100", NUM),
 ]
 
 

@@ -258,6 +258,8 @@ class Interpreter:
         if spec.reads_cells:
             args.insert(0, self.read_area)
         result = spec.impl(*args)
+        if type(result) is float and result - result != 0:  # inf or NaN from any function: #NUM!
+            raise ErrorResult(ExcelError.NUM)
         if spec.reference_result and isinstance(result, Range):
             self.source.note_dynamic(result)
         return result

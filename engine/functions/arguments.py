@@ -70,6 +70,8 @@ def raise_first_error(*grids: Array) -> None:
 
 def integer(x: float) -> int:
     """Truncation toward zero, as Excel applies to counts and positions."""
+    if x - x != 0:  # infinity or NaN: no position
+        raise ErrorResult(ExcelError.NUM)
     return int(x)
 
 
@@ -89,14 +91,31 @@ def sorted_numbers(args: Iterable[Scalar | Array]) -> list[float]:
 
 
 def whole(x: float) -> int:
-    """A count or position argument that must not be negative (LEFT, REPT, SEQUENCE): #VALUE!."""
-    n = int(x)
-    if n < 0:
+    """A count that must not be negative (LEFT, REPT, SEQUENCE): #VALUE!, also for -0.5;
+    a fraction is truncated."""
+    if x < 0:
         raise ErrorResult(ExcelError.VALUE)
-    return n
+    return int(x)
 
 
 def optional(value: float | None, default: float) -> float:
     """An optional argument: its default when omitted (an empty argument, as in ``f(x,)``, is
     passed as None too)."""
     return default if value is None else value
+
+
+# An array a function makes must fit on a sheet (1,048,576 rows by 16,384 columns, "Excel
+# specifications and limits"); past that, and past what a sheet's memory can hold, #VALUE!.
+MAX_ARRAY_ROWS = 1_048_576
+MAX_ARRAY_COLUMNS = 16_384
+MAX_ARRAY_CELLS = 1 << 24
+
+
+def array_shape(rows: float, columns: float) -> tuple[int, int]:
+    """The (height, width) asked of SEQUENCE, MUNIT, RANDARRAY: 0 is an empty array (#CALC!)."""
+    h, w = whole(rows), whole(columns)
+    if h > MAX_ARRAY_ROWS or w > MAX_ARRAY_COLUMNS or h * w > MAX_ARRAY_CELLS:
+        raise ErrorResult(ExcelError.VALUE)
+    if h == 0 or w == 0:
+        raise ErrorResult(ExcelError.CALC)
+    return h, w

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cmp_to_key
 
 from ..core.values import Array, ErrorResult, ExcelError, Scalar, compare, to_bool
-from .arguments import optional, whole
+from .arguments import array_shape, optional
 from .registry import Arg, excel_function
 
 FAMILY = "Dynamic arrays"  # the heading of `cellgrad functions` and the README's coverage table
@@ -14,18 +14,11 @@ N, G = Arg.NUMBER, Arg.GRID
 ARRAY = dict(array_result=True, elementwise=False)
 
 
-def _shape(height: int, width: int) -> None:
-    """"An empty array" is #CALC!; a negative size #VALUE!"""
-    if height == 0 or width == 0:
-        raise ErrorResult(ExcelError.CALC)
-
-
 @excel_function("SEQUENCE", N, N, N, N, min_args=1, **ARRAY)
 def sequence(rows: float, columns: float | None = 1.0, start: float | None = 1.0,
              step: float | None = 1.0) -> Array:
     """"SEQUENCE function": rows x columns numbers from start by step, row by row."""
-    h, w = whole(rows), whole(optional(columns, 1.0))
-    _shape(h, w)
+    h, w = array_shape(rows, optional(columns, 1.0))
     first, by = optional(start, 1.0), optional(step, 1.0)
     return Array([[first + (r * w + c) * by for c in range(w)] for r in range(h)])
 

@@ -56,8 +56,8 @@ def isnontext(v: Scalar) -> bool:
 
 
 def _integer_part(v: Scalar) -> int:
-    """ISEVEN/ISODD: "If number is nonnumeric, ... #VALUE!"; an empty cell is 0."""
-    if type(v) is bool:
+    """ISEVEN/ISODD: "If number is nonnumeric, ... #VALUE!" (text and logicals); empty is 0."""
+    if type(v) is bool or type(v) is str:
         raise ErrorResult(ExcelError.VALUE)
     return int(to_number(v))
 

@@ -22,7 +22,7 @@ def _if_kernel(ctx: ArrayContext, condition, then=None, otherwise=None):
 @excel_function("IF", Arg.BOOL, Arg.LAZY, Arg.LAZY, min_args=1, kernel=_if_kernel)
 def if_(condition: bool, then: Thunk | None = None, otherwise: Thunk | None = None) -> object:
     if condition:
-        return then() if then is not None else 0.0
+        return then() if then is not None else True  # IF(cond) alone: the condition's TRUE
     return otherwise() if otherwise is not None else False
 
 

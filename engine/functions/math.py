@@ -255,11 +255,11 @@ def _exact(n: int) -> float:
 
 
 def _counts(*xs: float) -> list[int]:
-    """Whole counts for the combinatorial functions: truncated, and never negative (#NUM!)."""
-    ns = [math.trunc(x) for x in xs]
-    if any(n < 0 for n in ns):
+    """Whole counts for the combinatorial functions: never negative, -0.5 included ("FACT
+    function": a negative number is #NUM!), then truncated."""
+    if any(x < 0 for x in xs):
         raise ErrorResult(ExcelError.NUM)
-    return ns
+    return [math.trunc(x) for x in xs]
 
 
 @excel_function("FACT", N)
@@ -270,21 +270,26 @@ def fact(x: float) -> float:
     return float(math.factorial(n))
 
 
-def _arrangements(count, n: float, k: float) -> float:
+def _arrangements(n: float, k: float, *, ordered: bool) -> float:
+    """PERMUT (ordered) and COMBIN: #NUM! for negative counts, k > n, or a count past about
+    1.8E+308 (found from its logarithm before exact integer arithmetic could take minutes)."""
     a, b = _counts(n, k)
     if a < b:
         raise ErrorResult(ExcelError.NUM)
-    return _exact(count(a, b))
+    size = math.lgamma(a + 1) - math.lgamma(a - b + 1) - (0.0 if ordered else math.lgamma(b + 1))
+    if size > 710:
+        raise ErrorResult(ExcelError.NUM)
+    return _exact(math.perm(a, b) if ordered else math.comb(a, b))
 
 
 @excel_function("COMBIN", N, N)
 def combin(n: float, k: float) -> float:
-    return _arrangements(math.comb, n, k)
+    return _arrangements(n, k, ordered=False)
 
 
 @excel_function("PERMUT", N, N)
 def permut(n: float, k: float) -> float:
-    return _arrangements(math.perm, n, k)
+    return _arrangements(n, k, ordered=True)
 
 
 @excel_function("GCD", Arg.VALUES, repeat=Arg.VALUES, min_args=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.values import Array, ErrorResult, ExcelError, checked_number
-from .arguments import raise_first_error
+from .arguments import array_shape, raise_first_error
 from .registry import Arg, excel_function
 
 FAMILY = "Matrices"  # the heading of `cellgrad functions` and the README's coverage table
@@ -20,9 +20,9 @@ def _square(grid: Array):
 
 @excel_function("MUNIT", Arg.NUMBER, array_result=True, elementwise=False)
 def munit(dimension: float) -> Array:
-    n = int(dimension)
-    if n < 1:
+    if dimension < 1:
         raise ErrorResult(ExcelError.VALUE)
+    n, _ = array_shape(dimension, dimension)
     return Array([[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
 
 

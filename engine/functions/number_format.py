@@ -43,8 +43,9 @@ def format_value(value: float | str, code: str) -> str:
         section = sections[2]
     tokens = [t for t in _TOKEN.findall(section)
               if not (t.startswith("[") and t[1:2].lower() not in "hms")]
-    if any(t.lower() == "general" for t in tokens):
-        return "".join(format_number(shown) if t.lower() == "general" else _literal(t) for t in tokens)
+    if any(t.lower() == "general" or t == "@" for t in tokens):  # @ shows a number as General
+        return "".join(format_number(shown) if t.lower() == "general" or t == "@" else _literal(t)
+                       for t in tokens)
     if any(t.lower().startswith(_DATE_TOKENS) or t in ("m", "mm", "mmm", "mmmm", "mmmmm")
            for t in tokens):
         return _date(shown, tokens)

@@ -96,12 +96,17 @@ def _least_squares(y: Array, x: Array | None, const: bool) -> list[float]:
     if x is None:
         columns = [[float(i + 1) for i in range(n)]]
     else:
-        xs = x.rows if y.width == 1 and x.height == n else [list(r) for r in zip(*x.rows)] \
-            if y.height == 1 and x.width == n else None
-        if xs is None:
-            if x.height * x.width != n:
-                raise ErrorResult(ExcelError.REF)
+        # "If only one variable is used, known_y's and known_x's can be ranges of any shape, as
+        # long as they have equal dimensions"; with several, y is a column (a row) and each
+        # column (row) of x one variable ("LINEST function")
+        if (x.height, x.width) == (y.height, y.width):
             xs = [[v] for v in x]
+        elif y.width == 1 and x.height == n:
+            xs = x.rows
+        elif y.height == 1 and x.width == n:
+            xs = [list(r) for r in zip(*x.rows)]
+        else:
+            raise ErrorResult(ExcelError.REF)
         if any(type(v) is not float for r in xs for v in r):
             raise ErrorResult(ExcelError.VALUE)
         columns = [list(c) for c in zip(*xs)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..core.values import Array, ErrorResult, ExcelError, checked_number
-from .arguments import numbers, sorted_numbers, values
+from .arguments import integer, numbers, sorted_numbers, values
 from .array_kernels import ArrayContext, Fallback
 from .math import added
 from .registry import Arg, excel_function
@@ -146,7 +146,7 @@ def mode_sngl(*args) -> float:
 
 def _kth(args: tuple, k: float, *, largest: bool) -> float:
     xs = sorted_numbers(args)
-    i = math.ceil(k)  # a fractional k is rounded up (Microsoft's page does not say; Calc does so)
+    i = integer(k)  # a fractional k is truncated, as Excel's positions are (and Calc's LARGE)
     if not 1 <= i <= len(xs):
         raise ErrorResult(ExcelError.NUM)
     return xs[-i] if largest else xs[i - 1]
@@ -207,22 +207,24 @@ def percentile_exc(data, k: float) -> float:
     return _interpolate(xs, rank - 1)
 
 
-def _quart(quart: float, low: int, high: int) -> float:
-    q = math.trunc(quart)
-    if not low <= q <= high:
+def _quart(data, quart: float, *, inclusive: bool) -> float:
+    """quart as a fraction: "If quart < 0 or quart > 4, QUARTILE.INC returns #NUM!"; for
+    QUARTILE.EXC quart <= 0 or >= 4. An error in the data comes first."""
+    sorted_numbers((data,))
+    if not (0 <= quart <= 4 if inclusive else 0 < quart < 4):
         raise ErrorResult(ExcelError.NUM)
-    return q / 4
+    return math.trunc(quart) / 4
 
 
 @excel_function("QUARTILE.INC", V, N)
 def quartile_inc(data, quart: float) -> float:
     """"QUARTILE.INC function": quart 0 to 4 (truncated) is the 0th to 100th percentile."""
-    return percentile_inc(data, _quart(quart, 0, 4))
+    return percentile_inc(data, _quart(data, quart, inclusive=True))
 
 
 @excel_function("QUARTILE.EXC", V, N)
 def quartile_exc(data, quart: float) -> float:
-    return percentile_exc(data, _quart(quart, 1, 3))
+    return percentile_exc(data, _quart(data, quart, inclusive=False))
 
 
 # Excel's pre-2010 names.

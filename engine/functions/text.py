@@ -82,7 +82,7 @@ def left(text: str, count: float | None = 1.0) -> str:
 @excel_function("RIGHT", T, N, min_args=1)
 def right(text: str, count: float | None = 1.0) -> str:
     n = whole(optional(count, 1.0))
-    return text[len(text) - n:] if n else ""
+    return text[max(0, len(text) - n):] if n else ""
 
 
 @excel_function("MID", T, N, N)

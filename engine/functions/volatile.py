@@ -6,7 +6,7 @@ import math
 import random
 
 from ..core.values import Array, ErrorResult, ExcelError
-from .arguments import optional, whole
+from .arguments import array_shape, optional
 from .registry import Arg, excel_function
 
 FAMILY = "Random numbers"  # the heading of `cellgrad functions` and the README's coverage table
@@ -32,10 +32,8 @@ def randarray(rng: random.Random, rows: float | None = 1.0, columns: float | Non
               integers: bool | None = False) -> Array:
     """"RANDARRAY function": rows x columns draws between min and max (whole numbers when asked);
     min above max is #VALUE!."""
-    h, w = whole(optional(rows, 1.0)), whole(optional(columns, 1.0))
+    h, w = array_shape(optional(rows, 1.0), optional(columns, 1.0))
     a, b = optional(low, 0.0), optional(high, 1.0)
-    if h == 0 or w == 0:
-        raise ErrorResult(ExcelError.CALC)
     if a > b:
         raise ErrorResult(ExcelError.VALUE)
     if integers:

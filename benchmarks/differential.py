@@ -1,0 +1,525 @@
+"""Differential testing: random formulas over the whole function registry, computed by the
+engine and by LibreOffice headless, compared value by value.
+
+    python -m benchmarks.differential [--formulas 20000] [--seed 0] [--json] [--strict]
+
+Each formula is one registry function called with arguments drawn by the kinds its parameters
+declare (numbers, text, logicals, references to a data sheet holding every kind of value, arrays,
+nested calls and operators). The formulas go into one workbook written with openpyxl; the engine
+and LibreOffice each compute it. Numbers agree within 1e-9 relative (the project's tolerance
+across engines), everything else exactly. A disagreement is put into the first divergence class
+of :data:`DIVERGENCES` that explains it: each class is a way LibreOffice departs from Excel's
+documentation, named with the Microsoft page that settles it. What no class explains is
+``unexplained``; ``--strict`` (and the test under CI=true) fails on it.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import re
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+from cellgrad import Workbook
+from cellgrad.core.values import ExcelError, Scalar
+from cellgrad.functions import REGISTRY, Arg
+from cellgrad.hosts.libreoffice import LibreOffice
+
+from .command import emit
+
+# --- the data every formula may read: sheet D ---------------------------------------------------
+DATA: dict[str, object] = {
+    "A1": 1, "A2": 2.5, "A3": -3, "A4": 0, "A5": 10, "A6": 0.25, "A7": 4, "A8": 7,
+    "B1": "x", "B2": "3", "B3": "apple", "B4": "", "B5": "Banana", "B6": "a b  c", "B8": "(5)",
+    "C1": True, "C2": False, "C3": "=1/0", "C4": "=NA()", "C6": 1E+300, "C7": -0.5,
+    "D1": 5, "D2": 3, "D3": 8, "D4": 1, "D5": 9, "D6": 2, "D7": 6, "D8": 4,
+}
+NUMBER_CELLS = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "D1", "D5", "C7"]
+ANY_CELLS = NUMBER_CELLS + ["B1", "B2", "B3", "B4", "B5", "B6", "B8", "C1", "C2", "C3", "C4", "A9"]
+# Ranges, and which of them hold a logical (C1, C2) or an error (C3, C4).
+RANGES = ["D!A1:A8", "D!D1:D8", "D!A1:D8", "D!B1:B8", "D!A1:B4", "D!D1:D4", "D!A5:A8",
+          "D!A1:A4", "D!C1:C8", "D!A1:D1"]
+WITH_LOGICALS = {"D!A1:D8", "D!C1:C8", "D!A1:D1", "D!C1", "D!C2"}
+WITH_ERRORS = {"D!A1:D8", "D!C1:C8", "D!C3", "D!C4"}
+# Numbers of ordinary size: arguments of 1E+300 or -1E-300 where a count, a position or an angle
+# is expected are corners Microsoft does not document.
+NUMBERS = ["0", "1", "-1", "2", "0.5", "3", "-2.5", "10", "100", "0.1", "7", "1.5", "4", "-3",
+           "0.75", "25"]
+TEXTS = ['"a"', '"apple"', '"3"', '""', '"A*"', '">2"', '"<>x"', '" b "', '"(5)"', '"1e3"',
+         '"TRUE"', '"50%"', '"a?p*"', '"x"']
+# Number formats from "TEXT function" and "Number format codes"
+FORMATS = ['"0.00"', '"$#,##0.00"', '"#,##0"', '"0%"', '"0.0%"', '"0.00E+00"', '"yyyy-mm-dd"',
+           '"mm/dd/yy"', '"d-mmm-yy"', '"dddd"', '"h:mm AM/PM"', '"hh:mm:ss"', '"000"', '"#.##"',
+           '"General"', '"@"']
+DATE_FORMATS = {f for f in FORMATS if any(c in f for c in "ymdh")}
+ARRAYS = ["{1,2,3}", "{1;2;3}", "{1,2;3,4}", '{1,"a",TRUE}', "{2,4,8}", "{0.5,1.5,2.5,3.5}",
+          "{3,1,2;6,5,4}", "{1,0;0,1}"]
+VECTORS = ["D!A1:A8", "D!D1:D8", "D!A5:A8", "D!D1:D4", "D!A1:A4", "{2,4,8}", "{1;2;3}",
+           "{0.5,1.5,2.5,3.5}"]
+# COUNTIF criteria: operators, wildcards, numbers and text ("COUNTIF function"); a criterion
+# that is a number written as text, matched against numbers stored as text, is not documented.
+CRITERIA = ['">2"', '"<>x"', '"A*"', '"a?p*"', '"apple"', '""', '"x"', '"<=0"', '">=2.5"', "1",
+            "0", "4", "2.5", '"=apple"', '"<>"', "D!A1", "D!B3"]
+# TYPE of a multi-cell range is not documented; of a value or an array it is.
+TYPE_ARGUMENTS = ARRAYS + ["D!A1", "D!B1", "D!C1", "D!C3", "D!A9", "1", '"a"', "TRUE"]
+# Functions whose value cannot be compared: they draw random numbers.
+LEFT_OUT = {name for name, spec in REGISTRY.items() if spec.random}
+# Functions whose range arguments Excel takes only as references (an array is refused when
+# the formula is entered): COUNTIF(range...), RANK(number, ref), COUNTBLANK(range).
+REFERENCES_ONLY = {"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS",
+                   "MINIFS", "RANK", "RANK.EQ", "RANK.AVG", "COUNTBLANK"}
+# One variable of numbers: "LINEST function" wants known_y's and known_x's of equal dimensions.
+VECTORS_ONLY = {"LINEST", "LOGEST"}
+# Functions Excel writes with the _xlfn. prefix (added after Excel 2007): without it LibreOffice,
+# like Excel, does not recognize them in a file.
+XLFN = {name for name in REGISTRY if "." in name and name != "ERROR.TYPE"} | {
+    "CONCAT", "TEXTJOIN", "IFS", "SWITCH", "XOR", "IFNA", "MAXIFS", "MINIFS", "SEC", "CSC", "COT",
+    "ACOT", "COTH", "CSCH", "SECH", "ACOTH", "SEQUENCE", "FILTER", "SORT", "UNIQUE", "XLOOKUP",
+    "XMATCH", "RANDARRAY", "SINGLE", "MUNIT"}
+# Functions whose result is a logical value.
+LOGICAL_RESULTS = {"AND", "OR", "NOT", "XOR", "TRUE", "FALSE", "EXACT"} | {
+    name for name in REGISTRY if name.startswith("IS")}
+# Text that Excel reads as a number ("VALUE function") but LibreOffice only with its default
+# "convert unambiguous text" setting off.
+CONVERTED_TEXTS = {'"(5)"', '"50%"', "D!B8"}
+
+
+@dataclass
+class Generated:
+    formula: str            # as written into the workbook, with _xlfn. prefixes
+    function: str           # the outermost function
+    calls: set[str] = field(default_factory=set)
+    leaves: set[str] = field(default_factory=set)   # every literal and reference drawn
+
+    @property
+    def logical(self) -> bool:
+        """A logical value takes part: a literal, a cell, a comparison or a logical function."""
+        return bool(self.leaves & ({"TRUE", "FALSE", '"TRUE"', "COMPARISON", '{1,"a",TRUE}'}
+                                   | WITH_LOGICALS)
+                    or self.calls & LOGICAL_RESULTS)
+
+    @property
+    def logical_in_area(self) -> bool:
+        return bool(self.leaves & (WITH_LOGICALS | {'{1,"a",TRUE}'}))
+
+    @property
+    def reads_error(self) -> bool:
+        return bool(self.leaves & (WITH_ERRORS | {"NA()", "1/0"}))
+
+
+class Generator:
+    """Random formulas over the registry, reproducible from a seed."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.names = sorted(n for n in REGISTRY if n not in LEFT_OUT)
+
+    def formula(self) -> Generated:
+        g = Generated("", self.rng.choice(self.names))
+        text = self.call(g.function, g, depth=0)
+        if self.rng.random() < 0.15:  # sometimes inside an operator
+            op = self.rng.choice(["+", "-", "*", "/", "^", "&", "=", "<", ">="])
+            other = self.number(g)
+            text = f"{text}{op}{other}" if self.rng.random() < 0.5 else f"{other}{op}{text}"
+            if op in ("=", "<", ">="):
+                g.leaves.add("COMPARISON")
+        g.formula = "=" + text
+        return g
+
+    def pick(self, g: Generated, pool: list[str]) -> str:
+        leaf = self.rng.choice(pool)
+        g.leaves.add(leaf)
+        return leaf
+
+    def call(self, name: str, g: Generated, depth: int) -> str:
+        g.calls.add(name)
+        spec = REGISTRY[name]
+        most = spec.max_args if spec.max_args is not None else spec.min_args + 3
+        count = self.rng.randint(spec.min_args, max(spec.min_args, most))
+        if isinstance(spec.repeat, tuple) and count > len(spec.params):
+            count -= (count - len(spec.params)) % len(spec.repeat)
+        args = [self.argument(name, spec.kind(i), g, depth) for i in range(count)]
+        prefix = "_xlfn." if name in XLFN else ""
+        return f"{prefix}{name}({','.join(args)})"
+
+    def number(self, g: Generated) -> str:
+        if self.rng.random() < 0.6:
+            return self.pick(g, NUMBERS)
+        return "D!" + self.pick(g, NUMBER_CELLS)
+
+    def scalar(self, g: Generated) -> str:
+        r = self.rng.random()
+        if r < 0.35:
+            return self.pick(g, NUMBERS)
+        if r < 0.55:
+            return self.pick(g, TEXTS)
+        if r < 0.65:
+            return self.pick(g, ["TRUE", "FALSE"])
+        if r < 0.7:
+            return self.pick(g, ["NA()", "1/0"])
+        cell = self.pick(g, ANY_CELLS)
+        g.leaves.add("D!" + cell)
+        return "D!" + cell
+
+    def argument(self, function: str, kind: Arg, g: Generated, depth: int) -> str:
+        if function in VECTORS_ONLY:
+            return self.pick(g, VECTORS) if kind is Arg.GRID else self.pick(g, ["TRUE", "FALSE"])
+        if function == "TEXT" and kind is Arg.TEXT:
+            return self.pick(g, FORMATS)
+        if kind in (Arg.GRID, Arg.AREA, Arg.REF) and function in REFERENCES_ONLY:
+            return self.pick(g, RANGES)
+        if kind is Arg.SCALAR and function in REFERENCES_ONLY and function not in ("RANK", "RANK.EQ", "RANK.AVG"):
+            return self.pick(g, CRITERIA)
+        if function == "TYPE":
+            return self.pick(g, TYPE_ARGUMENTS)
+        if depth < 1 and self.rng.random() < 0.2 and kind not in (Arg.REF, Arg.AREA, Arg.GRID):
+            return self.call(self.rng.choice(self.names), g, depth + 1)
+        if kind is Arg.NUMBER:
+            return self.number(g)
+        if kind is Arg.TEXT:
+            return self.pick(g, TEXTS) if self.rng.random() < 0.7 else self.scalar(g)
+        if kind is Arg.BOOL:
+            r = self.rng.random()
+            if r < 0.8:
+                return self.pick(g, ["TRUE", "FALSE", "1", "0"])
+            g.leaves.add("COMPARISON")
+            return f"{self.number(g)}>{self.number(g)}"
+        if kind in (Arg.GRID, Arg.AREA):
+            return self.pick(g, ARRAYS) if self.rng.random() < 0.3 else self.pick(g, RANGES)
+        if kind is Arg.VALUES:
+            r = self.rng.random()
+            if r < 0.2:
+                return self.scalar(g)
+            return self.pick(g, ARRAYS) if r < 0.4 else self.pick(g, RANGES)
+        if kind is Arg.REF:
+            return self.pick(g, RANGES + ["D!" + c for c in ANY_CELLS])
+        return self.scalar(g)  # SCALAR, ANY, LAZY
+
+
+# --- comparing ----------------------------------------------------------------------------------
+def same(a: Scalar, b: Scalar) -> bool:
+    if type(a) is float and type(b) is float:
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
+    return type(a) is type(b) and a == b
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A way LibreOffice (7.4) departs from Excel, and the Microsoft page that settles it."""
+
+    name: str
+    page: str
+    explains: Callable[[Generated, Scalar, Scalar], bool]
+
+
+def _uses(g: Generated, *names: str) -> bool:
+    return bool(g.calls & set(names))
+
+
+def _error(v: Scalar) -> bool:
+    return type(v) is ExcelError
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:E[+-]?\d+)?|-?\.\d+(?:E[+-]?\d+)?", re.I)
+
+
+def _same_numbers_as_text(mine: Scalar, lo: Scalar) -> bool:
+    """Two texts equal but for how the numbers in them are written (9.08E-05 or 0.0000908,
+    E+43 or E+043) or rounded in their 15th significant digit."""
+    if type(mine) is not str or type(lo) is not str:
+        return False
+    a, b = _NUMBER.findall(mine), _NUMBER.findall(lo)
+    if _NUMBER.sub("#", mine) != _NUMBER.sub("#", lo) or len(a) != len(b):
+        return False
+    return all(math.isclose(float(x), float(y), rel_tol=2e-14) for x, y in zip(a, b))
+
+
+def _kinds(name: str) -> set[Arg]:
+    spec = REGISTRY[name]
+    tail = spec.repeat if isinstance(spec.repeat, tuple) else (spec.repeat,) if spec.repeat else ()
+    return set(spec.params) | set(tail)
+
+
+def _takes(g: Generated, kind: Arg) -> bool:
+    return any(kind in _kinds(f) for f in g.calls)
+
+
+# Functions LibreOffice 7.4 does not have (it computes #NAME?): Excel 365's dynamic arrays and
+# lookups; @ (SINGLE) it writes as implicit intersection without a function.
+NOT_IN_LIBREOFFICE = {"XLOOKUP", "XMATCH", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "SINGLE"}
+
+DIVERGENCES: list[Divergence] = [
+    Divergence(
+        "not in LibreOffice 7.4: XLOOKUP, XMATCH, FILTER, SORT, UNIQUE, SEQUENCE, @ (#NAME?)",
+        '"XLOOKUP function", "XMATCH function", "FILTER function", "SORT function", '
+        '"UNIQUE function", "SEQUENCE function", "Implicit intersection operator: @"',
+        lambda g, mine, lo: bool(g.calls & NOT_IN_LIBREOFFICE)),
+    Divergence(
+        "no logical type: LibreOffice keeps TRUE/FALSE as 1/0, so a logical prints, compares, "
+        "counts and converts as a number (and the text \"TRUE\" converts to 1)",
+        '"COUNT function" (logical values in a reference are not counted), "IS functions" '
+        '(ISNUMBER(TRUE) is FALSE), "Calculation operators and precedence" (TRUE > any number)',
+        lambda g, mine, lo: g.logical),
+    Divergence(
+        "0^0: LibreOffice gives 1", '"POWER function" (0^0 is #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and lo == 1.0 and
+        ("^" in g.formula or "POWER" in g.calls)),
+    Divergence(
+        "invalid argument: Excel's page documents #NUM!, #N/A, #REF! or #DIV/0!; LibreOffice "
+        "reports Err:502 (or 504), saved as #VALUE!",
+        'each function\'s page, e.g. "NORM.INV function" (probability <= 0 or >= 1: #NUM!), '
+        '"CORREL function" (different numbers of data points: #N/A), "VLOOKUP function" '
+        '(col_index_num past the table: #REF!), "OFFSET function" (over the edge: #REF!)',
+        lambda g, mine, lo: lo is ExcelError.VALUE and _error(mine) and mine is not ExcelError.VALUE
+        or "ERROR.TYPE" in g.calls and lo is ExcelError.NA),
+    Divergence(
+        "text to number: LibreOffice converts only unambiguous text (\"(5)\", \"50%\" are "
+        "#VALUE!)",
+        '"VALUE function" (text in any constant number, date or time format Excel recognizes)',
+        lambda g, mine, lo: bool(g.leaves & CONVERTED_TEXTS) and lo is ExcelError.VALUE),
+    Divergence(
+        "two errors at once: Excel and LibreOffice report different ones",
+        '"How to correct a #VALUE! error" (which error a formula shows when several arise is not '
+        'documented)',
+        lambda g, mine, lo: g.reads_error and _error(mine) and _error(lo)),
+    Divergence(
+        "RANK of a number that is not in ref: Excel #N/A, LibreOffice a rank",
+        '"RANK.EQ function" (the rank of a number in a list of numbers)',
+        lambda g, mine, lo: mine is ExcelError.NA and not _error(lo) and
+        bool(g.calls & {"RANK", "RANK.EQ", "RANK.AVG"})),
+    Divergence(
+        "dates before 1 March 1900: Excel counts Lotus 1-2-3's 29 February 1900, LibreOffice "
+        "does not; a negative date is #VALUE! in Excel",
+        '"Excel incorrectly assumes that the year 1900 is a leap year", "TEXT function"',
+        lambda g, mine, lo: type(lo) is str and "TEXT" in g.calls and
+        bool(g.leaves & DATE_FORMATS) and (mine is ExcelError.VALUE or type(mine) is str)),
+    Divergence(
+        "a format's decimal point with no digit to show: Excel keeps the point (\"2.\"), "
+        "LibreOffice drops it",
+        '"Number format codes" (# displays only significant digits; the point is literal)',
+        lambda g, mine, lo: type(mine) is str and type(lo) is str and "TEXT" in g.calls and
+        '"#.##"' in g.leaves and mine.replace(".", "") == lo.replace(".", "")),
+    Divergence(
+        "MODE of several equally frequent numbers: Excel the first to occur, LibreOffice the "
+        "smallest",
+        '"MODE.SNGL function" (the most frequently occurring value in the data)',
+        lambda g, mine, lo: not _error(mine) and not _error(lo) and
+        bool(g.calls & {"MODE", "MODE.SNGL"})),
+    Divergence(
+        "numeric text given directly to the SUM family (\"3\", a text function's result): "
+        "Excel counts it, LibreOffice #VALUE!",
+        '"MIN function", "SUM function" (text representations of numbers typed directly into the '
+        'list of arguments are counted)',
+        lambda g, mine, lo: lo is ExcelError.VALUE and type(mine) is float and _takes(g, Arg.VALUES)),
+    Divergence(
+        "text that is not a number given directly to the SUM family: Excel #VALUE!, LibreOffice "
+        "leaves it out",
+        '"MAX function" (text that cannot be translated into numbers causes errors)',
+        lambda g, mine, lo: mine is ExcelError.VALUE and type(lo) is float and _takes(g, Arg.VALUES)),
+    Divergence(
+        "text where a logical is expected (a condition, a TRUE/FALSE argument): Excel #VALUE!, "
+        "LibreOffice reads the text",
+        '"IFS function" (a logical_test that resolves to a value other than TRUE or FALSE: '
+        '#VALUE!), "IF function"',
+        lambda g, mine, lo: mine is ExcelError.VALUE and lo is not ExcelError.VALUE and
+        (_takes(g, Arg.BOOL) or "IFS" in g.calls)),
+    Divergence(
+        "a number as text: the same number written in another form (9.08E-05 or 0.0000908, "
+        "E+43 or E+043) or rounded differently in its 15th significant digit",
+        '"Excel specifications and limits" (15 digits of precision), "Available number formats" '
+        '(General)',
+        lambda g, mine, lo: _same_numbers_as_text(mine, lo)),
+    Divergence(
+        "ACOTH of a large number: LibreOffice's 0.5·ln((x+1)/(x-1)) loses digits",
+        '"ACOTH function" (the inverse hyperbolic cotangent)',
+        lambda g, mine, lo: "ACOTH" in g.calls and type(mine) is float and type(lo) is float and
+        math.isclose(mine, lo, rel_tol=1e-5)),
+    Divergence(
+        "ADDRESS with abs_num outside 1 to 4: Excel #VALUE!",
+        '"ADDRESS function" (abs_num 1, 2, 3 or 4)',
+        lambda g, mine, lo: mine is ExcelError.VALUE and "ADDRESS" in g.calls),
+    Divergence(
+        "INDEX past the array (a one-row array with row_num 4): Excel #REF!, LibreOffice takes "
+        "the index along the row",
+        '"INDEX function" (a row_num or column_num not pointing into array is #REF!)',
+        lambda g, mine, lo: mine is ExcelError.REF and "INDEX" in g.calls),
+    Divergence(
+        "SWITCH of an empty cell: Excel compares it as 0, LibreOffice matches nothing",
+        '"SWITCH function", "Calculation operators and precedence" (an empty cell is 0)',
+        lambda g, mine, lo: "SWITCH" in g.calls and bool(g.leaves & {"D!A9", "D!B4"})),
+    Divergence(
+        "STANDARDIZE with standard_dev 0: Excel #NUM!, LibreOffice #DIV/0!",
+        '"STANDARDIZE function" (if standard_dev <= 0, #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and lo is ExcelError.DIV0 and
+        "STANDARDIZE" in g.calls),
+    Divergence(
+        "0 raised to a negative power: Excel #DIV/0!, LibreOffice #NUM!",
+        '"POWER function", "#DIV/0! error" (0^-1 is 1/0)',
+        lambda g, mine, lo: mine is ExcelError.DIV0 and lo is ExcelError.NUM and
+        ("^" in g.formula or "POWER" in g.calls)),
+    Divergence(
+        "FIND and SEARCH of empty text: Excel start_num, LibreOffice #VALUE!",
+        '"FIND, FINDB functions" (if find_text is "" (empty text), FIND matches the first '
+        'character, that is the character numbered start_num or 1)',
+        lambda g, mine, lo: lo is ExcelError.VALUE and bool(g.calls & {"FIND", "SEARCH"}) and
+        bool(g.leaves & {'""', "D!A9", "D!B4"})),
+    Divergence(
+        "approximate lookup in unsorted data: the binary searches end at different places",
+        '"MATCH function" (match_type 1 or omitted: lookup_array must be in ascending order), '
+        '"VLOOKUP function", "HLOOKUP function"',
+        lambda g, mine, lo: bool(g.calls & {"MATCH", "VLOOKUP", "HLOOKUP"})),
+    Divergence(
+        "CODE of empty text: Excel #VALUE!, LibreOffice 0",
+        '"CODE function" (the code of the first character)',
+        lambda g, mine, lo: "CODE" in g.calls and '""' in g.leaves),
+    Divergence(
+        "MROUND of a number and a multiple of different signs: Excel #NUM!",
+        '"MROUND function" (MROUND(5,-2) is #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and "MROUND" in g.calls),
+    Divergence(
+        "EXPON.DIST of x < 0: Excel #NUM!, LibreOffice 0",
+        '"EXPON.DIST function" (if x < 0, #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and bool(g.calls & {"EXPON.DIST", "EXPONDIST"})),
+    Divergence(
+        "CHAR of a number below 1: Excel #VALUE!, LibreOffice a control character",
+        '"CHAR function" (number between 1 and 255)',
+        lambda g, mine, lo: mine is ExcelError.VALUE and type(lo) is str and "CHAR" in g.calls),
+    Divergence(
+        "COT(0) and COTH(0): Excel #DIV/0!, LibreOffice #NUM!",
+        '"COT function" (COT(0) returns #DIV/0!)',
+        lambda g, mine, lo: mine is ExcelError.DIV0 and lo is ExcelError.NUM and
+        bool(g.calls & {"COT", "COTH", "CSC", "CSCH"})),
+    Divergence(
+        "GCD and LCM of non-integers: Excel truncates them (0.5 is 0), LibreOffice #VALUE! or "
+        "leaves them out",
+        '"GCD function" (if any value is not an integer, it is truncated)',
+        lambda g, mine, lo: bool(g.calls & {"GCD", "LCM"})),
+    Divergence(
+        "pairs of data sets of one count but different shapes: Excel pairs them in order, "
+        "LibreOffice #VALUE!",
+        '"RSQ function", "CORREL function", "SUMX2MY2 function" (only the number of data points '
+        'must agree)',
+        lambda g, mine, lo: lo is ExcelError.VALUE and not _error(mine) and bool(g.calls & {
+            "RSQ", "PEARSON", "CORREL", "SLOPE", "INTERCEPT", "FORECAST", "FORECAST.LINEAR",
+            "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2", "SUMX2PY2", "SUMXMY2"})),
+]
+
+
+@dataclass
+class Outcome:
+    generated: Generated
+    engine: Scalar
+    libreoffice: Scalar
+    divergence: str | None  # None: they agree
+
+
+def classify(g: Generated, engine: Scalar, lo: Scalar) -> str | None:
+    if same(engine, lo):
+        return None
+    for d in DIVERGENCES:
+        if d.explains(g, engine, lo):
+            return d.name
+    return "unexplained"
+
+
+def compute(generated: list[Generated], folder: Path, office: LibreOffice) -> list[Outcome]:
+    """Write the formulas beside sheet D, let the engine and LibreOffice compute them, compare."""
+    path = folder / "differential.xlsx"
+    book = openpyxl.Workbook()
+    formulas = book.active
+    formulas.title = "F"
+    data = book.create_sheet("D")
+    for ref, value in DATA.items():
+        data[ref] = value
+    for i, g in enumerate(generated):
+        formulas.cell(row=i + 1, column=1, value=g.formula)
+    book.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unsupported function is counted, not warned
+        engine = Workbook.load(path)
+        engine.calculate()
+    doc = office.open(path)
+    doc.calculate_all()
+    theirs = doc.formula_values()
+    doc.close()
+    out = []
+    for i, g in enumerate(generated):
+        mine = engine.value("F", i + 1, 1)
+        lo = theirs.get(("F", f"A{i + 1}"))
+        out.append(Outcome(g, mine, lo, classify(g, mine, lo)))
+    return out
+
+
+def run(count: int, seed: int) -> dict:
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, LibreOffice() as office:
+        return summary(outcomes(count, seed, Path(tmp), office), seed, time.perf_counter() - start)
+
+
+def outcomes(count: int, seed: int, folder: Path, office: LibreOffice) -> list[Outcome]:
+    """``count`` random formulas from ``seed``, computed by both and compared."""
+    gen = Generator(seed)
+    return compute([gen.formula() for _ in range(count)], folder, office)
+
+
+def summary(outcomes: list[Outcome], seed: int, seconds: float) -> dict:
+    """Agreement, and each divergence class with its count, page and up to three examples."""
+    count = len(outcomes)
+    classes: dict[str, dict] = {}
+    for o in outcomes:
+        if o.divergence is None:
+            continue
+        entry = classes.setdefault(o.divergence, {"count": 0, "examples": []})
+        entry["count"] += 1
+        if len(entry["examples"]) < 3:
+            entry["examples"].append({"formula": o.generated.formula, "engine": repr(o.engine),
+                                      "libreoffice": repr(o.libreoffice)})
+    agreed = sum(1 for o in outcomes if o.divergence is None)
+    pages = {d.name: d.page for d in DIVERGENCES}
+    return {"formulas": count, "seed": seed, "functions": len(Generator(seed).names), "agreed": agreed,
+            "agreement": agreed / count, "explained": count - agreed - classes.get("unexplained", {}).get("count", 0),
+            "classes": {name: {**entry, "page": pages.get(name, "")} for name, entry in
+                        sorted(classes.items(), key=lambda kv: -kv[1]["count"])},
+            "seconds": round(seconds, 1)}
+
+
+def render(report: dict) -> str:
+    lines = [f"{report['formulas']} random formulas over {report['functions']} functions (seed "
+             f"{report['seed']}): {report['agreed']} agree ({report['agreement']:.2%}), "
+             f"{report['explained']} differ in a named divergence class, "
+             f"{report['classes'].get('unexplained', {}).get('count', 0)} unexplained "
+             f"({report['seconds']} s)"]
+    for name, entry in report["classes"].items():
+        lines.append(f"  {entry['count']:6d}  {name}  [{entry['page']}]")
+        for e in entry["examples"]:
+            lines.append(f"          {e['formula']}: engine {e['engine']}, LibreOffice {e['libreoffice']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.differential",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--formulas", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on an unexplained divergence")
+    args = parser.parse_args(argv)
+    report: dict = {}
+
+    def produce() -> dict:
+        report.update(run(args.formulas, args.seed))
+        return report
+    code = emit(produce, render, args.json)
+    if code == 0 and args.strict and "unexplained" in report["classes"]:
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
