@@ -22,6 +22,7 @@ from cellgrad.ml import torch_backend
 from cellgrad.ml.torch_backend import TorchWorkbook
 
 from tests.builder import calculated
+from tests.test_torch_blocks import _data as block_inputs
 
 EXCEL_ORDER = 1e-12     # numpy adds in Excel's order: equal to the interpreter to 1e-12
 ACROSS_ENGINES = 1e-9   # torch adds in its own order
@@ -94,16 +95,11 @@ FRUITS = ["apple", "banana", "cherry", "date", "fig"]
 
 
 def _data() -> dict[str, object]:
-    cells: dict[str, object] = {}
+    """test_torch_blocks' inputs (blanks in columns A and D), with words to look up."""
+    cells = block_inputs()
     for r in range(1, ROWS + 1):
-        if r % 5:
-            cells[f"A{r}"] = float(r)              # blank every fifth row
-        cells[f"B{r}"] = r * 0.5 + 1
-        cells[f"C{r}"] = float(r % 3)
-        cells[f"D{r}"] = r * 1.25
         cells[f"K{r}"] = FRUITS[r % 5]
     for r in range(1, 6):
-        cells[f"E{r}"] = float(r)
         cells[f"F{r}"] = FRUITS[r - 1]
     return cells
 
@@ -115,8 +111,8 @@ KERNEL_TABLE = {
     "SQRT": "=SQRT(B{r})",
     "EXP": "=EXP(-C{r})",
     "LN": "=LN(B{r})",
-    "LOG10": "=LOG10(D{r})",
-    "LOG": "=LOG(B{r})+LOG(D{r},B{r})",
+    "LOG10": "=LOG10(B{r}*3)",
+    "LOG": "=LOG(B{r})+LOG(B{r}*7,B{r})",
     "SUM": "=SUM(A{r}:D{r})",
     "SUMSQ": "=SUMSQ(B{r}:C{r})",
     "SUMXMY2": "=SUMXMY2(A{r}:B{r},C{r}:D{r})",
