@@ -32,8 +32,13 @@ Value = TypeVar("Value", float, torch.Tensor)
 ADAM_LR = 0.05                   # the weights are O(1) numbers; larger rates oscillate on dotprod
 LBFGS_HISTORY = 20
 LBFGS_MAX_EVALS = 25             # per step: one line search (torch's default of 1.25 x max_iter stalls it)
-# A run has converged when its loss improved by less than TOLERANCE (relative) over WINDOW steps.
-WINDOW: dict[Method, int] = {"lbfgs": 5, "adam": 200}
+# Steps per call of the optimizer. torch's L-BFGS evaluates the objective once more at the start
+# of each call, where its last line search already did: five steps per call save that evaluation
+# four times in five (the steps themselves are the same: L-BFGS keeps its state between calls).
+CALL_STEPS: dict[Method, int] = {"lbfgs": 5, "adam": 1}
+# A run has converged when its loss improved by less than TOLERANCE (relative) over WINDOW calls
+# (5 steps of L-BFGS, 200 of Adam).
+WINDOW: dict[Method, int] = {"lbfgs": 1, "adam": 200}
 TOLERANCE: dict[Method, float] = {"lbfgs": 1e-10, "adam": 1e-9}
 # Steps of one run when the model sets no solver_itr. A good L-BFGS run converges in 100 to 400
 # steps on dotprod and bias; runs that start near a poor local minimum (dotprod's 0.4015, bias's
@@ -75,7 +80,8 @@ class _Run:
         if settings.method == "adam":
             self.opt: torch.optim.Optimizer = torch.optim.Adam(self.params, lr=ADAM_LR)
         else:
-            self.opt = torch.optim.LBFGS(self.params, lr=1, max_iter=1, max_eval=LBFGS_MAX_EVALS,
+            self.opt = torch.optim.LBFGS(self.params, lr=1, max_iter=CALL_STEPS["lbfgs"],
+                                         max_eval=LBFGS_MAX_EVALS * CALL_STEPS["lbfgs"],
                                          history_size=LBFGS_HISTORY, line_search_fn="strong_wolfe",
                                          tolerance_grad=0.0, tolerance_change=0.0)
 
@@ -92,11 +98,14 @@ class _Run:
         with torch.no_grad():
             return float(self.objective(self.params))
 
-    def step(self, seen: Callable[[float], None]) -> None:
-        """One optimizer step. ``seen`` gets the objective at the point the step starts from:
-        the optimizer's first evaluation is there, so no separate one is needed, and the
-        parameters still hold that point when ``seen`` runs."""
+    def step(self, seen: Callable[[float], None], steps: int) -> int:
+        """One call of the optimizer, up to ``steps`` steps; the steps it took. ``seen`` gets the
+        objective at the point the call starts from: the optimizer's first evaluation is there,
+        so no separate one is needed, and the parameters still hold that point when ``seen`` runs."""
         first = True
+        if isinstance(self.opt, torch.optim.LBFGS):
+            self.opt.param_groups[0].update(max_iter=steps, max_eval=LBFGS_MAX_EVALS * steps)
+        before = self._iterations()
 
         def closure() -> torch.Tensor:
             nonlocal first
@@ -109,6 +118,10 @@ class _Run:
             loss.backward()
             return loss
         self.opt.step(closure)
+        return self._iterations() - before if isinstance(self.opt, torch.optim.LBFGS) else 1
+
+    def _iterations(self) -> int:
+        return self.opt.state[self.params[0]].get("n_iter", 0)
 
 
 def search(objective: Objective, start: Sequence[torch.Tensor], settings: Settings,
@@ -161,18 +174,20 @@ def _local_search(run: _Run, index: int, runs: int, steps: int, stop: Stop,
     losses: list[float] = []
     value = math.nan
 
+    taken = 0
+
     def seen(point_value: float) -> None:
         nonlocal value
         value = point_value
         losses.append(run.loss_of(point_value))
-        if len(losses) > 1:  # the start itself is not a step
-            _report(on_step, Step(index, runs, steps + len(losses) - 1, point_value), run.params)
+        if taken:  # the start itself is not a step
+            _report(on_step, Step(index, runs, steps + taken, point_value), run.params)
 
-    taken = 0
     ended: Status | None = None
+    limit = run.settings.max_steps
     while ended is None:
-        run.step(seen)
-        taken += 1
+        call = CALL_STEPS[run.settings.method]
+        taken += run.step(seen, call if limit is None else min(call, limit - taken))
         ended = "converged" if not math.isfinite(value) else _finished(losses, taken, run.settings, stop)
     if math.isfinite(value):
         value = run.value()
