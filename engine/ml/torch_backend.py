@@ -72,12 +72,14 @@ def _units(book: Workbook) -> list[_Unit]:
 
 
 class _Gather:
-    """How to assemble the values of some cells: slices of slots plus constants."""
+    """How to assemble the values of some cells: slices of slots plus constants. Each piece that
+    is not needed is None (a whole slot in its order: no index; no constants; already in order),
+    so that a replayed evaluation (the Solver's) records no operation that does nothing."""
 
     __slots__ = ("parts", "constant", "order", "empty")
 
-    def __init__(self, parts: list[tuple[int, torch.Tensor]], constant: torch.Tensor,
-                 order: torch.Tensor, empty: np.ndarray) -> None:
+    def __init__(self, parts: list[tuple[int, torch.Tensor | None]], constant: torch.Tensor | None,
+                 order: torch.Tensor | None, empty: np.ndarray) -> None:
         self.parts = parts
         self.constant = constant
         self.order = order
@@ -233,9 +235,17 @@ class TorchWorkbook:
             const_at.append(i)
             const_values.append(v)
         positions = const_at + [i for at, _ in groups.values() for i in at]
-        parts = [(slot, torch.tensor(index, device=self.device)) for slot, (_, index) in groups.items()]
-        return _Gather(parts, torch.tensor(const_values, dtype=DTYPE, device=self.device),
-                       torch.tensor(np.argsort(positions), device=self.device), empty)
+        parts = [(slot, None if index == list(range(self._slot_size(slot)))
+                  else torch.tensor(index, device=self.device)) for slot, (_, index) in groups.items()]
+        order = np.argsort(positions)
+        return _Gather(parts, torch.tensor(const_values, dtype=DTYPE, device=self.device)
+                       if const_values or not parts else None,
+                       None if np.array_equal(order, np.arange(len(order))) else
+                       torch.tensor(order, device=self.device), empty)
+
+    def _slot_size(self, slot: int) -> int:
+        first = len(self.input_ranges)
+        return self.input_ranges[slot].size if slot < first else len(self.units[slot - first].outputs)
 
     def skipped(self, address: Address) -> bool:
         """A formula cell left out of every evaluation because no output needs it."""
@@ -331,13 +341,14 @@ class TorchOps:
         plan = self.workbook.gather(gather.sheet, gather.rows, gather.cols)
         if plan is None:
             raise Fallback
-        pieces = [plan.constant]
+        pieces = [] if plan.constant is None else [plan.constant]
         for slot, index in plan.parts:
             source = self.store[slot]
             if source is None:
                 raise Fallback  # a unit whose values are not all numbers
-            pieces.append(source[index])
-        return torch.cat(pieces)[plan.order], plan.empty
+            pieces.append(source if index is None else source[index])
+        values = pieces[0] if len(pieces) == 1 else torch.cat(pieces)
+        return (values if plan.order is None else values[plan.order]), plan.empty
 
     def take(self, x: torch.Tensor, index: np.ndarray) -> torch.Tensor:
         return x[torch.as_tensor(index, device=self.device)]
