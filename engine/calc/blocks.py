@@ -43,9 +43,9 @@ class Block:
     """Cells on one sheet sharing one formula node, none reading another (or one array formula).
 
     ``outputs`` are the cells it writes: its cells, or an array formula's whole target range row
-    by row. ``values`` holds what the numpy backend last computed for them, as one float array,
-    while they are current (None once they are marked stale, or when computed otherwise): a
-    block reading them takes that array instead of reading the cells one by one.
+    by row. ``values`` holds what the numpy backend last wrote into them, as one array (None
+    once anything else wrote one of them): while the block is not dirty, a block reading its
+    cells takes that array instead of reading the cells one by one.
     """
 
     __slots__ = ("sheet", "node", "cells", "outputs", "rows", "cols", "dirty", "index", "values")
@@ -364,8 +364,9 @@ class NumpyOps:
         values = np.empty(handle.size, dtype=np.float64)
         empty = None
         for block, at, index, cells in handle.sources:
-            if block.values is not None:
-                values[at] = block.values[index]
+            current = block.values
+            if current is not None and not block.dirty and current.dtype == np.float64:
+                values[at] = current[index]
                 continue
             x, e = self._read(cells)  # stale, or computed cell by cell: read the cells
             values[at] = x

@@ -191,12 +191,8 @@ class Calculation:
         if x.shape != (1, target.height, target.width):  # type: ignore[union-attr]
             return False  # one value, broadcasting and #N/A padding are the interpreter's
         self.evaluations += 1
-        cell.dirty = False
-        values = x.reshape(-1)
-        for member, v in zip(block.outputs, values.tolist()):
-            member.value = v
-            member.dirty = False
-        block.values = values if values.dtype == np.float64 else None
+        block.dirty = False
+        _write(block, x.reshape(-1))
         return True
 
     def _evaluate_block(self, block: Block) -> None:
@@ -208,15 +204,15 @@ class Calculation:
                 if cell.dirty:
                     self._evaluate(cell)
             return
-        for cell, v in zip(block.cells, x.tolist()):
-            cell.value = v
-            cell.dirty = False
-        block.values = x if x.dtype == np.float64 else None
+        _write(block, x)
         self.evaluations += len(block.cells)
 
     def store(self, cell: Cell, result: Scalar | Array) -> None:
         """Write a formula's result into its cell (or, for an array formula, its target range)."""
         cell.dirty = False
+        source = self.sources.get(cell)
+        if source is not None:
+            source[0].values = None  # its block's values no longer say what its cells hold
         if cell.array_range is None:
             cell.value = result  # type: ignore[assignment]
             return
@@ -230,7 +226,6 @@ class Calculation:
     def _mark(self, unit: Unit) -> None:
         if type(unit) is Block:
             unit.dirty = True
-            unit.values = None
             for cell in unit.cells:
                 cell.dirty = True
             return
@@ -238,10 +233,9 @@ class Calculation:
         block = self.block_of.get(unit)  # type: ignore[arg-type]
         if block is not None:
             block.dirty = True
-            block.values = None
         if unit.array_range is not None:  # type: ignore[union-attr]
             block = self._array_blocks[unit]  # type: ignore[index]
-            block.values = None
+            block.dirty = True
             for member in block.outputs:
                 member.dirty = True
 
@@ -344,6 +338,24 @@ class Calculation:
         """A cell that did not exist now does: compiled plans that read it skipped it as empty."""
         if self.graph.readers(cell.sheet, cell.row, cell.col):
             self.graph.version += 1
+
+
+def _write(block: Block, x: np.ndarray) -> None:
+    """A block's new values into its cells. Only the values that changed are written: cells keep
+    their value objects when a recalculation gives the same numbers (most, in a full one)."""
+    cells = block.outputs
+    old, block.values = block.values, x
+    if old is not None and old.dtype == x.dtype and old.shape == x.shape:
+        changed = np.flatnonzero(x != old)
+        if len(changed) < len(cells) // 2:
+            for i, v in zip(changed.tolist(), x[changed].tolist()):
+                cells[i].value = v
+            for cell in cells:
+                cell.dirty = False
+            return
+    for cell, v in zip(cells, x.tolist()):
+        cell.value = v
+        cell.dirty = False
 
 
 def _sheet_of(unit: Unit) -> str:
