@@ -30,13 +30,14 @@ from pathlib import Path
 
 import openpyxl
 from cellgrad.core.errors import CellgradError
-from cellgrad.hosts.libreoffice import LibreOffice, processes_in_group
+from cellgrad.hosts.libreoffice import LibreOffice
 from cellgrad.sheets import collab
 from cellgrad.sheets import lesson_data as data
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
 from .command import emit
+from .peer import office_peak_mb, open_and_calculate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (10, 30, 100)
@@ -59,13 +60,13 @@ def rss_mb():
 
 import cellgrad
 after_import = rss_mb()
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 book = cellgrad.Workbook.load(sys.argv[1])
 loaded = time.perf_counter()
 book.calculate()
-done = time.perf_counter()
+done, cpu = time.perf_counter(), time.process_time() - cpu
 cells = sum(1 for c in book.formula_cells())
-print(json.dumps({"load_s": loaded - start, "recalc_s": done - loaded, "peak_mb": peak_mb(),
+print(json.dumps({"load_s": loaded - start, "recalc_s": done - loaded, "cpu_s": cpu, "peak_mb": peak_mb(),
                   "import_mb": after_import, "formula_cells": cells, "rmse": book["movielens_1hot!BH" + sys.argv[2]]}))
 """
 
@@ -126,29 +127,10 @@ def engine(path: Path, rmse_row: int) -> dict:
     return json.loads(done.stdout)
 
 
-def office_peak_mb(lo: LibreOffice) -> float:
-    """The soffice processes' peak resident memory (VmHWM) so far."""
-    total = 0
-    for pid in processes_in_group(lo.process_group or 0):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) for line in status.splitlines()
-                       if line.startswith("VmHWM:")), 0)
-    return total / 1024
-
-
 def libreoffice(lo: LibreOffice, path: Path, rmse_row: int) -> dict:
-    start = time.perf_counter()
-    doc = lo.open(path)
-    load = time.perf_counter() - start
-    try:
-        recalc = doc.calculate_all()
-        rmse = doc.get("movielens_1hot", f"BH{rmse_row}")[0][0]
-    finally:
-        doc.close()
-    return {"load_s": load, "recalc_s": recalc, "peak_mb": office_peak_mb(lo), "rmse": rmse}
+    found = open_and_calculate(lo, path, lambda doc: doc.get("movielens_1hot", f"BH{rmse_row}")[0][0])
+    return {"load_s": found["load_s"], "recalc_s": found["recalc_s"], "cpu_s": found["cpu_s"],
+            "peak_mb": office_peak_mb(lo), "rmse": found["read"]}
 
 
 def slope(xs: list[float], ys: list[float]) -> float | None:
@@ -180,7 +162,7 @@ def run(sizes: list[int]) -> dict:
                          "build_s": built, "engine": ours, "libreoffice": theirs})
     cells = [r["formula_cells"] for r in rows]
     fits = {f"{who}_{what}": slope(cells, [r[who][what] for r in rows])
-            for who in ("engine", "libreoffice") for what in ("load_s", "recalc_s")}
+            for who in ("engine", "libreoffice") for what in ("load_s", "recalc_s", "cpu_s")}
     # the workbook's own memory: the peak less what the interpreter and the engine's code take
     fits["engine_memory"] = slope(cells, [r["engine"]["peak_mb"] - r["engine"]["import_mb"] for r in rows])
     largest = rows[-1]
@@ -193,15 +175,17 @@ def run(sizes: list[int]) -> dict:
 
 def render(report: dict) -> str:
     lines = ["movielens_1hot at k times the lesson's ratings: the engine (fresh process) beside "
-             "LibreOffice (warm office)",
-             f"{'k':>4}{'ratings':>9}{'formulas':>10}{'load s':>9}{'recalc s':>10}{'peak MB':>9}"
-             f"{'LO load s':>11}{'LO calc s':>11}{'LO peak MB':>12}{'LO/engine':>11}"]
+             "LibreOffice (warm office); CPU: the engine's process, soffice's processes",
+             f"{'k':>4}{'formulas':>10}{'load s':>9}{'recalc s':>10}{'CPU s':>8}{'peak MB':>9}"
+             f"{'LO load s':>11}{'LO calc s':>11}{'LO CPU s':>10}{'LO peak MB':>12}"
+             f"{'LO/engine':>11}{'(CPU)':>7}"]
     for r in report["sizes"]:
         ours, theirs = r["engine"], r["libreoffice"]
-        ratio = (theirs["load_s"] + theirs["recalc_s"]) / (ours["load_s"] + ours["recalc_s"])
-        lines.append(f"{r['size']:>4}{r['ratings']:>9}{r['formula_cells']:>10}{ours['load_s']:>9.2f}"
-                     f"{ours['recalc_s']:>10.3f}{ours['peak_mb']:>9.0f}{theirs['load_s']:>11.2f}"
-                     f"{theirs['recalc_s']:>11.3f}{theirs['peak_mb']:>12.0f}{ratio:>11.2f}")
+        wall = (theirs["load_s"] + theirs["recalc_s"]) / (ours["load_s"] + ours["recalc_s"])
+        lines.append(f"{r['size']:>4}{r['formula_cells']:>10}{ours['load_s']:>9.2f}"
+                     f"{ours['recalc_s']:>10.3f}{ours['cpu_s']:>8.2f}{ours['peak_mb']:>9.0f}"
+                     f"{theirs['load_s']:>11.2f}{theirs['recalc_s']:>11.3f}{theirs['cpu_s']:>10.2f}"
+                     f"{theirs['peak_mb']:>12.0f}{wall:>11.2f}{theirs['cpu_s'] / ours['cpu_s']:>7.2f}")
     lines.append("")
     lines.append("log-log slope against formula cells (1 = linear): " + ", ".join(
         f"{name.replace('_s', '').replace('_', ' ')} {value:.2f}"

@@ -248,9 +248,9 @@ class _SheetEntry:
     part: str | None  # None: not a worksheet (a chart sheet, a dialog sheet) or no relationship
 
 
-def _workbook_part(package: _Package) -> tuple[list[_SheetEntry], list[tuple[str, int | None, bool, str]]]:
+def _workbook_part(package: _Package, rels: dict[str, tuple[str, str]]
+                   ) -> tuple[list[_SheetEntry], list[tuple[str, int | None, bool, str]]]:
     """The sheets in tab order, and the defined names: (name, sheet index or None, hidden, text)."""
-    rels = package.relationships(_WORKBOOK)
     entries: list[_SheetEntry] = []
     names: list[tuple[str, int | None, bool, str]] = []
     pending: list[dict[str, str]] = []
@@ -276,10 +276,9 @@ def _workbook_part(package: _Package) -> tuple[list[_SheetEntry], list[tuple[str
     return entries, names
 
 
-def _shared_strings(package: _Package) -> list[str]:
+def _shared_strings(package: _Package, rels: dict[str, tuple[str, str]]) -> list[str]:
     """The shared string table; a rich-text item is its runs' text, phonetic hints left out."""
-    targets = [target for kind, target in package.relationships(_WORKBOOK).values()
-               if kind == "sharedStrings"]
+    targets = [target for kind, target in rels.values() if kind == "sharedStrings"]
     if not targets or targets[0] not in package.names:
         return []
     strings: list[str] = []
@@ -531,8 +530,9 @@ def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
 def read_workbook(path: str) -> WorkbookFile:
     """Sheets with their cells and sheet-scoped names, workbook-scoped names, shared formulas."""
     package = _Package(path)
-    entries, defined = _workbook_part(package)
-    strings = _shared_strings(package)
+    rels = package.relationships(_WORKBOOK)
+    entries, defined = _workbook_part(package, rels)
+    strings = _shared_strings(package, rels)
     book = WorkbookFile([], {})
     by_index: dict[int, Sheet] = {}
     for index, entry in enumerate(entries):
