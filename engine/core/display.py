@@ -58,6 +58,9 @@ class RangeArray(np.ndarray):
     def __array_finalize__(self, obj) -> None:
         self.area = None  # a slice or a result computed from the range is no longer the range
 
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))  # "array(...)", as numpy prints any array
+
     def _repr_html_(self) -> str | None:
         if self.area is None:
             return None  # numpy's own display
