@@ -101,6 +101,7 @@ def _data() -> dict[str, object]:
         cells[f"K{r}"] = FRUITS[r % 5]
     for r in range(1, 6):
         cells[f"F{r}"] = FRUITS[r - 1]
+    cells |= {"L1": 2.0, "L2": 0.0, "L3": 1.0}  # unsorted: MATCH's binary search still answers
     return cells
 
 
@@ -121,7 +122,7 @@ KERNEL_TABLE = {
     "COUNT": "=COUNT(A{r}:D{r})",
     "AVERAGE": "=AVERAGE(A{r}:D{r})",
     "IF": '=IF(A{r}="",0,IF(C{r}>1,B{r},D{r}))',
-    "MATCH": "=MATCH(B{r},$E$1:$E$5)+MATCH(K{r},$F$1:$F$5,0)",
+    "MATCH": "=MATCH(B{r},$E$1:$E$5)+MATCH(K{r},$F$1:$F$5,0)+10*MATCH(C{r},$L$1:$L$3)",
     "OFFSET": "=OFFSET($E$1,C{r},0)*2",
 }
 

@@ -154,8 +154,7 @@ class ArrayContext(Protocol):
     def distinct(self, arg: Any) -> tuple[list[Scalar], np.ndarray]:
         """An argument's distinct values, whatever their type, and the index array saying which
         one each entry holds (shape (N,) for one cell per block cell, (N, h, w) for ranges): a
-        lookup computes once per distinct value. A range all cells share has h*w distinct values,
-        row by row."""
+        lookup computes once per distinct value."""
 
     def read(self, sheet: str, rows: np.ndarray, cols: np.ndarray) -> Vec:
         """Values at positions computed at run time (OFFSET's target), recorded as reads."""

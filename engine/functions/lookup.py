@@ -79,13 +79,18 @@ def _first(test: Callable[[Scalar], bool], vector: list[Scalar]) -> int:
     raise ErrorResult(ExcelError.NA)
 
 
+def _all_numbers(values: list[Scalar]) -> bool:
+    return bool(values) and set(map(type, values)) == {float}
+
+
 def _match_kernel(ctx: ArrayContext, key, lookup, match_type=None):
     """MATCH of each cell's key in one vector that all cells share: the scalar rule once per
     distinct key (positions are constants, never differentiated)."""
     if type(lookup) is not Ref or type(key) is Ref and not key.cell:
         raise Fallback
     rng = lookup.single()
-    items, _ = ctx.distinct(lookup)
+    distinct, where = ctx.distinct(lookup)
+    items = [distinct[i] for i in where[0].ravel().tolist()]  # the vector, entry by entry
     grid = Array([items[i * rng.width:(i + 1) * rng.width] for i in range(rng.height)])
     kind = 1.0
     if match_type is not None:
@@ -94,6 +99,14 @@ def _match_kernel(ctx: ArrayContext, key, lookup, match_type=None):
             raise Fallback
         kind = float(kinds[0])
     keys, which = ctx.distinct(key)
+    if kind > 0 and _all_numbers(items) and _all_numbers(keys):
+        vector = np.array(items)
+        if (np.diff(vector) >= 0).all():
+            # sorted numbers: the binary search's answer, the last entry <= x, whatever it probes
+            found = np.searchsorted(vector, np.array(keys), side="right").astype(np.float64)
+            if (found == 0).any():
+                raise Fallback  # #N/A
+            return ctx.ops.from_numbers(found[which])
     positions: dict[tuple[type, Scalar], float] = {}
     out = []
     try:
