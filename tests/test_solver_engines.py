@@ -117,3 +117,20 @@ def test_the_stored_model_is_read_whole(tmp_path):
     assert relu.options.multistart and relu.options.population == 20 and relu.options.require_bounds
     assert (relu.options.convergence, relu.options.precision) == (1e-4, 1e-6)
     assert relu.options.seconds_without_improvement == 30
+
+
+def test_dotprod_is_recorded_as_one_matrix_product():
+    """dotprod's 225 MMULT cells (a row of user factors times a column of movie factors each)
+    are recorded as users @ movies, 15x5 by 5x15, not as 225 gathered rows and columns; the
+    recording equals the torch backend's evaluation and the exact engine's objective."""
+    from cellgrad.ml.solver.objective import Objective
+    from .conftest import ROOT
+    book = Workbook.load(ROOT / "workbooks" / "collab_filter.xlsx")
+    book.calculate()
+    model = read_model(book, "dotprod")
+    objective = Objective(book, model.objective, model.changing, device="cpu")
+    products = [node.output().type().sizes() for node in objective.replay.graph.nodes()
+                if node.kind() in ("aten::matmul", "aten::bmm", "aten::mm")]
+    assert products == [[15, 15]]
+    objective.check(objective.start)
+    assert float(objective(objective.start)) == pytest.approx(book["dotprod!V41"], rel=1e-12)

@@ -333,6 +333,7 @@ class TorchOps:
         self.workbook = workbook
         self.store = store
         self.device = workbook.device
+        self.taken: dict[int, tuple[torch.Tensor, torch.Tensor, np.ndarray]] = {}
 
     def guard(self) -> ContextManager:
         return contextlib.nullcontext()
@@ -351,7 +352,11 @@ class TorchOps:
         return (values if plan.order is None else values[plan.order]), plan.empty
 
     def take(self, x: torch.Tensor, index: np.ndarray) -> torch.Tensor:
-        return x[torch.as_tensor(index, device=self.device)]
+        if x.dim() == 1 and index.size == x.shape[0] and np.array_equal(index.ravel(), np.arange(index.size)):
+            return x.reshape(index.shape)  # every value in its place: no gather to record
+        out = x[torch.as_tensor(index, device=self.device)]
+        self.taken[id(out)] = (out, x, index)  # for matmul: where a block's operands come from
+        return out
 
     def full(self, n: int, value: float) -> torch.Tensor:
         return torch.full((n,), value, dtype=DTYPE, device=self.device)
@@ -387,9 +392,43 @@ class TorchOps:
     def sum(x: torch.Tensor) -> torch.Tensor:
         return x.sum(dim=1)
 
-    @staticmethod
-    def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    def matmul(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        product = self._whole_product(a, b)
+        if product is not None:
+            return product
+        if a.shape[1] == 1 and b.shape[2] == 1:
+            # a block of row-times-column MMULTs (dotprod's): one batched dot product, cheaper
+            # forwards and backwards than as many 1x1 matrix products
+            n = a.shape[0]
+            return (a.reshape(n, -1) * b.reshape(n, -1)).sum(1).reshape(n, 1, 1)
         return torch.matmul(a, b)
+
+    def _whole_product(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor | None:
+        """A block whose cells each multiply row r of a matrix U by column c of a matrix M
+        (dotprod's ``MMULT($B25:$F25,H$19:H$23)``) as one product ``U @ M``, each cell taking
+        entry (r, c): one matrix product instead of gathering a row and a column per cell.
+        None when the operands are not rows and columns of two whole matrices."""
+        if a.shape[1] != 1 or b.shape[2] != 1:
+            return None
+        left, right = self.taken.get(id(a)), self.taken.get(id(b))
+        if left is None or right is None or left[0] is not a or right[0] is not b:
+            return None
+        (_, u, rows), (_, m, cols) = left, right
+        n, k = int(a.shape[0]), int(a.shape[2])  # under a trace, sizes are tensors
+        if u.dim() != 1 or m.dim() != 1 or int(u.shape[0]) % k or int(m.shape[0]) % k:
+            return None
+        width = int(m.shape[0]) // k
+        rows, cols = rows.reshape(n, k), cols.reshape(n, k)
+        first, column = rows[:, 0], cols[:, 0]
+        if not (np.array_equal(rows, first[:, None] + np.arange(k)) and not (first % k).any()
+                and np.array_equal(cols, column[:, None] + np.arange(k) * width)
+                and (column < width).all()):
+            return None
+        whole = (u.reshape(-1, k) @ m.reshape(k, width)).reshape(-1)
+        entries = first // k * width + column
+        if n == int(whole.shape[0]) and np.array_equal(entries, np.arange(n)):
+            return whole.reshape(n, 1, 1)  # every entry, in order (dotprod's)
+        return whole[torch.as_tensor(entries, device=self.device)].reshape(n, 1, 1)
 
     @staticmethod
     def numbers(x: Any) -> np.ndarray:
