@@ -41,6 +41,9 @@ class Plan:
     function: Callable[[], None]
     version: int
 
+    def __post_init__(self) -> None:
+        self.size = _size(self.run)  # how many formula cells it computes
+
 
 class Calculation:
     def __init__(self, sheets: dict[str, Sheet], *, seed: int | None = 0,
@@ -174,7 +177,7 @@ class Calculation:
         self._current.append(cell)
         try:
             result = self.interpreter.cell_result(cell.node, cell.sheet, cell.row, cell.col,
-                                                  cell.array_range)
+                                                  cell.array_range, spills=cell.spills)
         finally:
             self._current.pop()
         self.evaluations += 1
@@ -279,7 +282,7 @@ class Calculation:
             self._mark(unit)
         self.stale = bool(plan.elsewhere)
         self.pending.clear()
-        return _size(plan.run)
+        return plan.size
 
     def _plan(self, sheet: str | None) -> Plan:
         key = (frozenset(self.pending), sheet)
@@ -322,7 +325,7 @@ class Calculation:
         plan.function()
         self.pending.clear()
         self.stale = False
-        return _size(self.units)
+        return plan.size
 
     def set_value(self, cell: Cell, value: Scalar) -> None:
         """A new constant in a cell; recalculates its dependents at once in automatic mode."""
