@@ -457,6 +457,11 @@ BAD_RUNS = [
     (lambda tmp: [str(reference()), "adam", "--save", str(reference())], "use --in-place"),
     (lambda tmp: [str(_diverging_workbook(tmp)), "momentum", "--epochs", "20"],
      "sheet 'momentum', cell C1: epoch 1: const became #NUM!"),
+    # --reset alone, with its bad input
+    (lambda tmp: [str(reference()), "data", "--reset"], "no macros for a sheet named 'data'"),
+    (lambda tmp: [str(reference()), "adam", "--reset", "--set", "lr=abc"], "--set lr: 'abc' is not a number"),
+    (lambda tmp: [str(reference()), "adam", "--reset", "--set", "beta1=0.8"], "the tab has no name 'beta1'"),
+    (lambda tmp: [str(reference()), "adam", "--reset", "--set", "K1=0.8"], "cell K1: --set K1: the cell holds"),
 ]
 
 
