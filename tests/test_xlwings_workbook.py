@@ -264,3 +264,13 @@ def test_the_xlsm_opens_in_openpyxl_with_its_vba_kept(xlsm):
     import openpyxl
     book = openpyxl.load_workbook(io.BytesIO(xlsm.read_bytes()), keep_vba=True)
     assert book.vba_archive is not None and "adam" in book.sheetnames
+
+
+def test_the_readme_tab_explains_both_groups_in_the_buttons_words(book):
+    from cellgrad.sheets.macro_workbook import PYTHON_BUTTONS, VBA_BUTTONS
+    text = " ".join(str(c.value) for c in book.tab("readme").cells.values() if c.value)
+    for caption, macro in (*VBA_BUTTONS, *PYTHON_BUTTONS):
+        assert caption in text, caption
+    for _, sub in VBA_BUTTONS:
+        assert sub in text, sub  # the tab's own macros, by name
+    assert "pip install cellgrad" in text
