@@ -167,7 +167,8 @@ class Workbook:
             try:
                 self._name_nodes[key] = parse_formula(definition.text, 1, 1,
                                                       sheet=definition.sheet or sheet,
-                                                      names=self._resolve_name, tables=self.tables)
+                                                      names=self._resolve_name, tables=self.tables,
+                                                      lambdas=True)
             except ParseError:
                 self._name_nodes[key] = Const(ExcelError.REF)
             finally:

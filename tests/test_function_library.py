@@ -459,3 +459,68 @@ def test_randarray_within_its_bounds() -> None:
     fractions = [v for r in book.values("S!E1:F2") for v in r]
     assert all(type(v) is float and 0 <= v < 1 for v in fractions), fractions
     assert len(set(fractions)) == 4
+
+
+# === LET and LAMBDA (resolved by the parser), and dynamic arrays that spill =============================
+# "LET function": =LET(x, 1, x+1) is 2; names are written _xlpm.x in a file. "LAMBDA function":
+# =LAMBDA(x, x+1)(1) is 2; as defined names, ToCelsius = LAMBDA(temp, (5/9) * (temp-32)) gives
+# ToCelsius(104) = 40 and Hypotenuse = LAMBDA(a, b, SQRT((a^2+b^2))) gives Hypotenuse(3,4) = 5;
+# a LAMBDA that is not called is #CALC!, a call with the wrong number of arguments #VALUE!.
+LET_CELLS = {"A1": 2, "A2": 3, "B1": 10}
+LET_ROWS = [
+    row("=LET(x,1,x+1)", 2.0),
+    row("=_xlfn.LET(_xlpm.x,1,_xlpm.x+1)", 2.0),                          # as Excel writes it
+    row("=LET(x,A1,y,x+1,x*y)", 6.0),                                     # a name uses the one before
+    row("=LET(r,A1:A2,SUM(r))", 5.0),                                     # a reference stays one
+    row("=LET(a,5,LET(a,6,a)+a)", 11.0),                                  # the inner name wins inside
+    row("=LET(x,NA(),IFERROR(x,7))", 7.0),
+    row("=LAMBDA(x,x+1)(1)", 2.0),
+    row("=_xlfn.LAMBDA(_xlpm.a,_xlpm.b,_xlpm.a*_xlpm.b)(3,4)", 12.0),
+    row("=LET(f,LAMBDA(y,y*A1),f(5))", 10.0),                             # a LAMBDA named by LET
+    row("=LET(x,1,LAMBDA(y,x+y)(10))", 11.0),                             # it sees the LET's names
+    row("=LAMBDA(x,x+1)", CALC),
+    row("=LAMBDA(x,x)(1,2)", VALUE),
+]
+
+
+@cases((LET_CELLS, LET_ROWS))
+def test_let_and_lambda(formula: str, expected: object, cells: dict) -> None:
+    check(formula, expected, cells)
+
+
+def test_lambda_in_a_defined_name() -> None:
+    names = {"ToCelsius": "LAMBDA(temp,(5/9)*(temp-32))", "Hypotenuse": "LAMBDA(a,b,SQRT((a^2+b^2)))",
+             "FACTORIAL": "LAMBDA(n,IF(n<=1,1,n*FACTORIAL(n-1)))"}
+    book = calculated({"S": {"A1": 104, "B1": "=ToCelsius(A1)", "B2": "=Hypotenuse(3,4)",
+                             "B3": "=FACTORIAL(5)", "B4": "=ToCelsius"}}, names=names)
+    assert_same(40.0, book["S!B1"], "ToCelsius(104)")
+    assert_same(5.0, book["S!B2"], "Hypotenuse(3,4)")
+    assert_same(120.0, book["S!B3"], "FACTORIAL(5), a LAMBDA that calls itself")
+    assert_same(CALC, book["S!B4"], "a name holding a LAMBDA, not called")
+
+
+def spilled_book(tmp_path, cells: dict) -> object:
+    """A workbook whose B2 is a dynamic-array formula as Excel 365 saves one: an array formula
+    over its anchor cell, marked with cell metadata (cm="1")."""
+    from cellgrad.workbook import Workbook
+
+    from .builder import with_part, write_workbook
+    plain = write_workbook(tmp_path / "plain.xlsx", {"S": cells})
+    marked = with_part(plain, "xl/worksheets/sheet1.xml",
+                       lambda body: body.replace(b'<c r="B2"', b'<c r="B2" cm="1"'), tmp_path / "spill.xlsx")
+    book = Workbook.load(marked)
+    book.calculate()
+    return book
+
+
+def test_a_blocked_spill_is_spill_error(tmp_path) -> None:
+    """"How to correct a #SPILL! error": the spill range isn't blank."""
+    book = spilled_book(tmp_path, {"B2:B2": "=SEQUENCE(3)", "B4": "here"})
+    assert book["S!B2"] is ExcelError.SPILL
+
+
+def test_a_free_spill_keeps_its_values(tmp_path) -> None:
+    book = spilled_book(tmp_path, {"B2:B4": "=SEQUENCE(3)"})
+    assert [r[0] for r in book.values("S!B2:B4")] == [1.0, 2.0, 3.0]
+    book = spilled_book(tmp_path, {"B2:B2": "=SUM(SEQUENCE(3))"})
+    assert book["S!B2"] == 6.0

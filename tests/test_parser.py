@@ -106,10 +106,16 @@ def test_canonical_function(name: str, canonical: str) -> None:
 
 @pytest.mark.parametrize("text", ["=(1+2", "=1+", "=SUM(1,2", "={1,2;3}", "=", "=1 +* 2",
                                   "=SUM((A1,B1))", "=)", "=}", "={-A}", '={1,-"a"}', "='::'",
-                                  "=#GETTING_DATA", "=#SPILL!"])
+                                  "=#GETTING_DATA", "=#BLOCKED!"])
 def test_parse_errors(text: str) -> None:
     with pytest.raises(ParseError):
         parse(text)
+
+
+def test_excel_365_error_values() -> None:
+    """#SPILL! and #CALC! ("ERROR.TYPE function": 9 and 14) are values, as a file may hold them."""
+    assert parse("=#SPILL!") == Const(ExcelError.SPILL)
+    assert parse("=#CALC!") == Const(ExcelError.CALC)
 
 
 FRAGMENTS = list('AB1$:!(),;{}"+-*/^&=<>% \'') + ["SUM(", "'S'", "#N/A", "#REF!", "TRUE", "1E+5",

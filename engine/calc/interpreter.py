@@ -115,6 +115,15 @@ class Interpreter:
             self.source.note_dynamic(rng)
         return self.source.grid(rng)
 
+    def blocked(self, grid: Array, target: Range) -> bool:
+        """Whether a cell the array would spill into, beyond ``target``, holds something."""
+        # the spill area is read at run time: the graph learns of it, so a later entry there
+        # recalculates the formula
+        self.source.note_dynamic(Range(target.sheet, target.r1, target.c1,
+                                       target.r1 + grid.height - 1, target.c1 + grid.width - 1))
+        return any(self.source.value(target.sheet, r, c) is not None
+                   for r, c in _outside(grid, target))
+
     def as_grid(self, value: Result) -> Array:
         if isinstance(value, Range):
             return self.source.grid(value)
@@ -315,12 +324,17 @@ class Interpreter:
 
     # -- cells -----------------------------------------------------------------------------------
     def cell_result(self, node: Node, sheet: str, row: int, col: int,
-                    target: Range | None) -> Scalar | Array:
-        """A formula cell's value; for an array formula (``target``) the Array that fills it."""
+                    target: Range | None, *, spills: bool = False) -> Scalar | Array:
+        """A formula cell's value; for an array formula (``target``) the Array that fills it.
+        A dynamic array (``spills``) larger than its range whose spill cells are not empty is
+        #SPILL! ("How to correct a #SPILL! error": the spill range isn't blank)."""
         try:
             value = self.evaluate(node, sheet, row, col, target is not None)
             if target is not None:
-                return fit_array(self.as_grid(value), target)
+                grid = self.as_grid(value)
+                if spills and self.blocked(grid, target):
+                    raise ErrorResult(ExcelError.SPILL)
+                return fit_array(grid, target)
             value = self.as_scalar(value, row, col)
             if type(value) is float:
                 return checked_number(value)
@@ -330,6 +344,12 @@ class Interpreter:
             if target is not None:
                 return Array([[exc.error] * target.width for _ in range(target.height)])
             return exc.error
+
+
+def _outside(grid: Array, target: Range) -> list[tuple[int, int]]:
+    """The cells an array would spill into beyond its recorded range."""
+    return [(target.r1 + r, target.c1 + c) for r in range(grid.height) for c in range(grid.width)
+            if r >= target.height or c >= target.width]
 
 
 def _zero() -> float:

@@ -12,7 +12,7 @@ class Cell:
     """One cell. ``value`` is what the engine holds now; ``cached`` what the file held."""
 
     __slots__ = ("sheet", "row", "col", "value", "formula", "node", "cached", "array_range",
-                 "master", "index", "dirty")
+                 "master", "index", "dirty", "spills")
 
     def __init__(self, sheet: str, row: int, col: int, value: Scalar = None,
                  formula: str | None = None, cached: Scalar = None) -> None:
@@ -27,6 +27,7 @@ class Cell:
         self.master: Cell | None = None         # for the other cells of an array formula
         self.index = -1                          # position in the calculation order
         self.dirty = False                       # its value is stale and must be recomputed
+        self.spills = False  # a dynamic-array formula (Excel 365, cm=): its array spills
 
     @property
     def address(self) -> str:

@@ -25,8 +25,41 @@ _POSTFIX_POWER = 6
 _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 
 
+class _Tokenizer(Tokenizer):
+    """openpyxl's Tokenizer, knowing Excel 365's error values too (#SPILL!, #CALC!)."""
+
+    ERROR_CODES = Tokenizer.ERROR_CODES + tuple(e.value for e in ExcelError
+                                                 if e.value not in Tokenizer.ERROR_CODES)
+
+
 class ParseError(ValueError):
     """Raised for text that is not a formula; the caller adds sheet and cell."""
+
+
+# A LAMBDA calling itself (through a defined name) is unrolled while parsing, as deep as
+# _MAX_LAMBDA_DEPTH and at most _MAX_LAMBDA_CALLS times per formula; a call beyond is #NUM!
+# (Excel's own limit on recursion), never a parse that does not end.
+_MAX_LAMBDA_DEPTH = 64
+_MAX_LAMBDA_CALLS = 1024
+
+
+class Lambda(Node):
+    """A LAMBDA's parameters and the tokens of its body. LET and LAMBDA are resolved while
+    parsing: a call parses the body again with each parameter bound to the argument's node, so
+    no backend ever sees them. One left uncalled is #CALC!, as in Excel."""
+
+    __slots__ = ("params", "body", "scope")
+
+    def __init__(self, params: tuple[str, ...], body: tuple[Token, ...], scope: dict) -> None:
+        self.params = params
+        self.body = body
+        self.scope = scope
+
+
+def _local(name: str) -> str:
+    """A LET or LAMBDA name as the scope keys it: Excel writes them ``_xlpm.x`` in a file."""
+    upper = name.upper()
+    return upper[6:] if upper.startswith("_XLPM.") else upper
 
 
 def canonical_function(name: str) -> str:
@@ -65,6 +98,9 @@ class _Parser:
         self.sheet = sheet
         self.names = names
         self.tables = tables
+        self.scope: dict[str, Node] = {}  # LET names and LAMBDA parameters in force
+        self.depth = 0                    # LAMBDA calls being parsed
+        self.calls = [0]                  # LAMBDA calls parsed for this formula (shared)
 
     # -- token stream -----------------------------------------------------------------------
     def peek(self) -> Token | None:
@@ -84,18 +120,21 @@ class _Parser:
             token = self.peek()
             if token is None:
                 return left
+            if isinstance(left, Lambda) and token.type == Token.PAREN and token.subtype == Token.OPEN:
+                left = self.apply(left, self.parenthesized_arguments())  # LAMBDA(x,x+1)(2)
+                continue
             if token.type == Token.OP_POST:
                 if _POSTFIX_POWER < min_power:
                     return left
                 self.take()
-                left = Unary("%", left)
+                left = Unary("%", self.value(left))
                 continue
             if token.type == Token.WSPACE:
                 nxt = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
                 if nxt is not None and (nxt.type == Token.OPERAND or nxt.subtype == Token.OPEN) \
                         and _INFIX[" "] >= min_power:
                     self.take()
-                    left = Binary(" ", left, self.expression(_INFIX[" "] + 1))
+                    left = Binary(" ", self.value(left), self.value(self.expression(_INFIX[" "] + 1)))
                     continue
                 self.take()
                 continue
@@ -107,13 +146,15 @@ class _Parser:
             if token.type != Token.OP_IN:
                 return left
             op = token.value
+            if op == ",":  # between a LAMBDA call's arguments; a union is not supported
+                return left
             power = _INFIX.get(op)
             if power is None:
                 raise ParseError(f"unknown operator {op!r}")
             if power < min_power:
                 return left
             self.take()
-            left = Binary(op, left, self.expression(power + 1))
+            left = Binary(op, self.value(left), self.value(self.expression(power + 1)))
 
     def prefix(self) -> Node:
         token = self.take()
@@ -121,7 +162,7 @@ class _Parser:
             token = self.take()
         if token.type == Token.OP_PRE:
             operand = self.expression(_PREFIX_POWER)
-            return Unary(token.value, operand)
+            return Unary(token.value, self.value(operand))
         if token.type == Token.OPERAND:
             if token.subtype == Token.RANGE:
                 return self.reference(token.value)
@@ -142,7 +183,26 @@ class _Parser:
             return self.array()
         raise ParseError(f"unexpected {token.value!r}")
 
+    @staticmethod
+    def value(node: Node) -> Node:
+        """A node where a value is wanted: a LAMBDA that is not called is #CALC!."""
+        return Const(ExcelError.CALC) if isinstance(node, Lambda) else node
+
     def call(self, name: str) -> Node:
+        function = canonical_function(name)
+        if function == "LET":
+            return self.let()
+        if function == "LAMBDA":
+            return self.lambda_()
+        bound = self.scope.get(_local(name))
+        if bound is None and self.names is not None and function == name.upper():
+            bound = self.names(name, self.sheet)  # a defined name holding a LAMBDA
+        args = self.arguments(name)
+        if isinstance(bound, Lambda):
+            return self.apply(bound, args)
+        return Call(function, tuple(self.value(a) for a in args))
+
+    def arguments(self, name: str) -> list[Node]:
         args: list[Node] = []
         expect_arg = True
         while True:
@@ -167,7 +227,93 @@ class _Parser:
                 raise ParseError(f"missing ',' between arguments of {name}")
             args.append(self.expression())
             expect_arg = False
-        return Call(canonical_function(name), tuple(args))
+        return args
+
+    def parenthesized_arguments(self) -> list[Node]:
+        """``(a, b)`` after a LAMBDA: the Tokenizer sees a parenthesis and the union operator."""
+        self.take()
+        args: list[Node] = []
+        while True:
+            token = self.take()
+            while token.type == Token.WSPACE:
+                token = self.take()
+            if token.type == Token.PAREN and token.subtype == Token.CLOSE:
+                return args
+            if not (token.type == Token.OP_IN and token.value == ","):
+                self.pos -= 1
+                args.append(self.expression())
+
+    def skip_space(self) -> None:
+        while (token := self.peek()) is not None and token.type == Token.WSPACE:
+            self.take()
+
+    def let(self) -> Node:
+        """LET(name1, value1, [name2, value2, ...], calculation): each name bound, in order, to
+        its value's node (a LAMBDA stays a LAMBDA), then the calculation parsed with them."""
+        outer = self.scope
+        self.scope = dict(outer)
+        try:
+            while True:
+                self.skip_space()
+                start = self.pos
+                token = self.take()
+                self.skip_space()
+                after = self.peek()
+                if token.type == Token.OPERAND and token.subtype == Token.RANGE and after is not None \
+                        and after.type == Token.SEP and after.subtype == Token.ARG:
+                    self.take()
+                    self.scope[_local(token.value)] = self.expression()
+                    self.skip_space()
+                    separator = self.take()
+                    if separator.type != Token.SEP:
+                        raise ParseError("LET takes name, value pairs and a calculation")
+                    continue
+                self.pos = start
+                calculation = self.expression()
+                self.skip_space()
+                close = self.take()
+                if not (close.type == Token.FUNC and close.subtype == Token.CLOSE):
+                    raise ParseError("LET takes name, value pairs and a calculation")
+                return calculation
+        finally:
+            self.scope = outer
+
+    def lambda_(self) -> Lambda:
+        """LAMBDA([parameter1, ...], calculation): the body's tokens are kept, unparsed."""
+        parts: list[list[Token]] = [[]]
+        depth = 0
+        while True:
+            token = self.take()
+            if token.subtype == Token.OPEN:
+                depth += 1
+            elif token.subtype == Token.CLOSE:
+                if depth == 0 and token.type == Token.FUNC:
+                    break
+                depth -= 1
+            elif depth == 0 and token.type == Token.SEP and token.subtype == Token.ARG:
+                parts.append([])
+                continue
+            parts[-1].append(token)
+        *params, body = [[t for t in part if t.type != Token.WSPACE] for part in parts]
+        if not body or any(len(p) != 1 or p[0].subtype != Token.RANGE for p in params):
+            raise ParseError("LAMBDA takes parameter names and a calculation")
+        return Lambda(tuple(_local(p[0].value) for p in params), tuple(body), dict(self.scope))
+
+    def apply(self, function: Lambda, args: list[Node]) -> Node:
+        """A LAMBDA called: its body parsed with the parameters bound to the arguments."""
+        if len(args) != len(function.params):
+            return Const(ExcelError.VALUE)
+        self.calls[0] += 1
+        if self.depth >= _MAX_LAMBDA_DEPTH or self.calls[0] > _MAX_LAMBDA_CALLS:
+            return Const(ExcelError.NUM)
+        body = _Parser(list(function.body), self.row, self.col, self.sheet, self.names, self.tables)
+        body.scope = {**function.scope, **dict(zip(function.params, args))}
+        body.depth = self.depth + 1
+        body.calls = self.calls
+        node = body.expression()
+        if body.peek() is not None:
+            raise ParseError(f"unexpected {body.peek().value!r} in a LAMBDA")
+        return node
 
     def array(self) -> Node:
         rows: list[list[Scalar]] = [[]]
@@ -217,6 +363,9 @@ class _Parser:
                        a.row_abs, a.col_abs, b.row_abs, b.col_abs)
 
     def name(self, name: str, sheet: str | None) -> Node:
+        bound = self.scope.get(_local(name)) if sheet is None else None
+        if bound is not None:
+            return bound
         resolved = self.names(name, sheet or self.sheet) if self.names else None
         if resolved is None and self.tables is not None:
             table = self.tables.named(name)  # a table's name alone is its data
@@ -245,12 +394,14 @@ class _Parser:
 
 
 def parse_formula(text: str, row: int, col: int, *, sheet: str,
-                  names: NameResolver | None = None, tables: Tables | None = None) -> Node:
+                  names: NameResolver | None = None, tables: Tables | None = None,
+                  lambdas: bool = False) -> Node:
     """Parse ``=...`` (or a name's definition without ``=``) anchored at (row, col) on ``sheet``;
-    structured references are resolved against ``tables``."""
+    structured references are resolved against ``tables``. With ``lambdas`` (a defined name's
+    definition) a LAMBDA is returned as such, for the formulas that call the name."""
     source = protect_escapes(text if text.startswith("=") else "=" + text)
     try:
-        tokens = [t for t in Tokenizer(source).items]
+        tokens = [t for t in _Tokenizer(source).items]
     except TokenizerError as exc:
         raise ParseError(str(exc)) from None
     except IndexError:  # the Tokenizer pops its stack without a check: "=)" or "=}"
@@ -263,4 +414,4 @@ def parse_formula(text: str, row: int, col: int, *, sheet: str,
     node = parser.expression()
     if parser.peek() is not None:
         raise ParseError(f"unexpected {parser.peek().value!r}")
-    return node
+    return node if lambdas else parser.value(node)

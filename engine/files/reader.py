@@ -387,7 +387,7 @@ class _SheetReader:
         shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (its text, its master)
         row = col = phonetic = 0
         kind: str | None = None     # the cell's t; None: a number
-        styled = False
+        styled = dynamic = False
         formula: dict[str, str] | None = None  # the <f> element's attributes
         formula_text = ""
         value: str | None = None
@@ -395,7 +395,7 @@ class _SheetReader:
         inline: list[str] | None = None
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal row, col, kind, styled, formula, value, inline, text, phonetic
+            nonlocal row, col, kind, styled, formula, value, inline, text, phonetic, dynamic
             if tag == "v":
                 text = ""
             elif tag == "c":
@@ -411,6 +411,7 @@ class _SheetReader:
                 kind = attrs.get("t")
                 styled = attrs.get("s", "0") != "0"
                 formula = value = inline = None
+                dynamic = "cm" in attrs  # cell metadata: Excel 365 marks a dynamic array so
             elif tag == "f":
                 text = ""
                 formula = attrs
@@ -470,6 +471,7 @@ class _SheetReader:
             elif how == "array":
                 master.array_range = Range.parse(formula.get("ref") or master.address, name)
                 self.arrays.append(master)
+                master.spills = dynamic
 
         self.start, self.end, self.characters = start, end, characters
 
