@@ -428,7 +428,7 @@ def _mmult_kernel(ctx: ArrayContext, x, y):
     # in the entry the cell shows
     if a.x.shape[1] != 1 or b.x.shape[2] != 1:
         raise Fallback
-    return ctx.ops.matmul(a.x, b.x)[:, 0, 0]
+    return ctx.ops.matmul(a.x, b.x).reshape(-1)  # (N, 1, 1): a reshape records no gather
 
 
 @excel_function("MMULT", G, G, array_result=True, elementwise=False, kernel=_mmult_kernel)

@@ -50,15 +50,18 @@ class Objective:
         return self.backend.device
 
     def direct_all(self, *values: torch.Tensor) -> torch.Tensor:
-        """The backend's own evaluation of every watched cell (slow, exact reference for the replay)."""
+        """The backend's own evaluation of every watched cell (slow, exact reference for the
+        replay). Reshapes, not indexing, so that the recording gathers nothing it need not."""
         evaluated = self.backend.evaluate(*values)
-        return torch.cat([evaluated.range(r).reshape(-1) for r in self.ranges])
+        parts = [evaluated.range(r).reshape(-1) for r in self.ranges]
+        return parts[0] if len(parts) == 1 else torch.cat(parts)
 
     def direct(self, *values: torch.Tensor) -> torch.Tensor:
         return self.direct_all(*values)[0]
 
     def __call__(self, values: Sequence[torch.Tensor]) -> torch.Tensor:
-        return self.replay(*values)[0]
+        watched = self.replay(*values)
+        return watched.reshape(()) if watched.shape[0] == 1 else watched[0]
 
     def watched(self, values: Sequence[torch.Tensor]) -> torch.Tensor:
         return self.replay(*values)
