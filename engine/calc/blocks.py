@@ -465,19 +465,20 @@ class NumpyOps:
     def power(a, b) -> np.ndarray:
         return np.power(a, b)
 
+    # Sums in order, as Excel adds (0 + x1 + x2 + ...): an accumulation is sequential, where
+    # numpy's sum and matmul add pairwise or in blocks and may differ in the last digits.
     @staticmethod
     def sum(x: np.ndarray) -> np.ndarray:
-        total = np.zeros(x.shape[0])
-        for k in range(x.shape[1]):  # in order, as Excel adds
-            total += x[:, k]
-        return total
+        if x.shape[1] == 0:
+            return np.zeros(x.shape[0])
+        return np.add.accumulate(x, axis=1)[:, -1]
 
     @staticmethod
     def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        total = np.zeros((a.shape[0], a.shape[1], b.shape[2]))
-        for k in range(a.shape[2]):  # in order, as Excel adds
-            total += a[:, :, k, None] * b[:, None, k, :]
-        return total
+        if a.shape[2] == 0:
+            return np.zeros((a.shape[0], a.shape[1], b.shape[2]))
+        products = a[:, :, :, None] * b[:, None, :, :]  # (N, h, k, w)
+        return np.add.accumulate(products, axis=2)[:, :, -1, :]
 
     @staticmethod
     def numbers(x) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..core.cells import Cell, Sheet
 from ..core.errors import CircularReferenceError
+from ..core.ir import AreaRef
 from ..core.references import Range
 from ..core.values import Array, ErrorResult, ExcelError, Scalar
 from .blocks import ABSENT, Block, BlockEvaluator, Fallback, find_blocks
@@ -32,6 +33,7 @@ from .interpreter import Interpreter
 
 Unit = Cell | Block
 MAX_GRIDS = 4096  # ranges whose cells are remembered
+WIDE = 64  # a formula reading this many cells is computed as array operations
 
 
 @dataclass
@@ -57,6 +59,10 @@ class Calculation:
         self.units: list[Unit] = self._units(blocks)
         self._array_blocks = {cell: self._array_block(cell) for cell in self.graph.order
                               if cell.array_range is not None}
+        # a formula reading many cells, computed alone as array operations (a block of one)
+        self._wide = {cell: Block(cell.sheet, cell.node, [cell]) for cell in self.graph.order  # type: ignore[arg-type]
+                      if cell not in self.block_of and cell.array_range is None
+                      and _cells_read(cell) >= WIDE}
         # which block writes a cell, and where in its values: blocks read such cells as arrays
         self.sources: dict[Cell, tuple[Block, int]] = {
             cell: (block, i) for block in [*self.block_of.values(), *self._array_blocks.values()]
@@ -170,6 +176,15 @@ class Calculation:
     def _evaluate(self, cell: Cell) -> None:
         if cell.array_range is not None and self._evaluate_array(cell):
             return
+        wide = self._wide.get(cell)
+        if wide is not None:
+            try:
+                (cell.value,) = self.block_evaluator.evaluate(wide).tolist()
+                cell.dirty = False
+                self.evaluations += 1
+                return
+            except Fallback:
+                del self._wide[cell]  # the interpreter, from now on: the values are the same
         if cell in self._current:
             cycle = self._current[self._current.index(cell):] + [cell]
             raise CircularReferenceError(cell.sheet, cell.address,
@@ -359,6 +374,12 @@ def _write(block: Block, x: np.ndarray) -> None:
     for cell, v in zip(cells, x.tolist()):
         cell.value = v
         cell.dirty = False
+
+
+def _cells_read(cell: Cell) -> int:
+    """How many cells the ranges written in a formula hold."""
+    return sum(n.at(cell.sheet, cell.row, cell.col).size for n in cell.node.walk()  # type: ignore[union-attr]
+               if type(n) is AreaRef)
 
 
 def _sheet_of(unit: Unit) -> str:
