@@ -255,6 +255,8 @@ def _takes(g: Generated, kind: Arg) -> bool:
 # lookups; @ (SINGLE) it writes as implicit intersection without a function.
 NOT_IN_LIBREOFFICE = {"XLOOKUP", "XMATCH", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "SINGLE"}
 
+# Specific classes first; the broad ones (no logical type, LibreOffice's Err:502, two errors at
+# once) last, so that a disagreement is named for its most particular cause.
 DIVERGENCES: list[Divergence] = [
     Divergence(
         "not in LibreOffice 7.4: XLOOKUP, XMATCH, FILTER, SORT, UNIQUE, SEQUENCE, @ (#NAME?)",
@@ -262,33 +264,9 @@ DIVERGENCES: list[Divergence] = [
         '"UNIQUE function", "SEQUENCE function", "Implicit intersection operator: @"',
         lambda g, mine, lo: bool(g.calls & NOT_IN_LIBREOFFICE)),
     Divergence(
-        "no logical type: LibreOffice keeps TRUE/FALSE as 1/0, so a logical prints, compares, "
-        "counts and converts as a number (and the text \"TRUE\" converts to 1)",
-        '"COUNT function" (logical values in a reference are not counted), "IS functions" '
-        '(ISNUMBER(TRUE) is FALSE), "Calculation operators and precedence" (TRUE > any number)',
-        lambda g, mine, lo: g.logical),
-    Divergence(
         "0^0: LibreOffice gives 1", '"POWER function" (0^0 is #NUM!)',
         lambda g, mine, lo: mine is ExcelError.NUM and lo == 1.0 and
         ("^" in g.formula or "POWER" in g.calls)),
-    Divergence(
-        "invalid argument: Excel's page documents #NUM!, #N/A, #REF! or #DIV/0!; LibreOffice "
-        "reports Err:502 (or 504), saved as #VALUE!",
-        'each function\'s page, e.g. "NORM.INV function" (probability <= 0 or >= 1: #NUM!), '
-        '"CORREL function" (different numbers of data points: #N/A), "VLOOKUP function" '
-        '(col_index_num past the table: #REF!), "OFFSET function" (over the edge: #REF!)',
-        lambda g, mine, lo: lo is ExcelError.VALUE and _error(mine) and mine is not ExcelError.VALUE
-        or "ERROR.TYPE" in g.calls and lo is ExcelError.NA),
-    Divergence(
-        "text to number: LibreOffice converts only unambiguous text (\"(5)\", \"50%\" are "
-        "#VALUE!)",
-        '"VALUE function" (text in any constant number, date or time format Excel recognizes)',
-        lambda g, mine, lo: bool(g.leaves & CONVERTED_TEXTS) and lo is ExcelError.VALUE),
-    Divergence(
-        "two errors at once: Excel and LibreOffice report different ones",
-        '"How to correct a #VALUE! error" (which error a formula shows when several arise is not '
-        'documented)',
-        lambda g, mine, lo: g.reads_error and _error(mine) and _error(lo)),
     Divergence(
         "RANK of a number that is not in ref: Excel #N/A, LibreOffice a rank",
         '"RANK.EQ function" (the rank of a number in a list of numbers)',
@@ -310,7 +288,7 @@ DIVERGENCES: list[Divergence] = [
         "MODE of several equally frequent numbers: Excel the first to occur, LibreOffice the "
         "smallest",
         '"MODE.SNGL function" (the most frequently occurring value in the data)',
-        lambda g, mine, lo: not _error(mine) and not _error(lo) and
+        lambda g, mine, lo: not _error(mine) and not _error(lo) and not g.logical and
         bool(g.calls & {"MODE", "MODE.SNGL"})),
     Divergence(
         "numeric text given directly to the SUM family (\"3\", a text function's result): "
@@ -349,7 +327,7 @@ DIVERGENCES: list[Divergence] = [
         "INDEX past the array (a one-row array with row_num 4): Excel #REF!, LibreOffice takes "
         "the index along the row",
         '"INDEX function" (a row_num or column_num not pointing into array is #REF!)',
-        lambda g, mine, lo: mine is ExcelError.REF and "INDEX" in g.calls),
+        lambda g, mine, lo: mine is ExcelError.REF and not _error(lo) and "INDEX" in g.calls),
     Divergence(
         "SWITCH of an empty cell: Excel compares it as 0, LibreOffice matches nothing",
         '"SWITCH function", "Calculation operators and precedence" (an empty cell is 0)',
@@ -374,7 +352,7 @@ DIVERGENCES: list[Divergence] = [
         "approximate lookup in unsorted data: the binary searches end at different places",
         '"MATCH function" (match_type 1 or omitted: lookup_array must be in ascending order), '
         '"VLOOKUP function", "HLOOKUP function"',
-        lambda g, mine, lo: bool(g.calls & {"MATCH", "VLOOKUP", "HLOOKUP"})),
+        lambda g, mine, lo: bool(g.calls & {"MATCH", "VLOOKUP", "HLOOKUP"}) and not g.logical),
     Divergence(
         "CODE of empty text: Excel #VALUE!, LibreOffice 0",
         '"CODE function" (the code of the first character)',
@@ -382,11 +360,12 @@ DIVERGENCES: list[Divergence] = [
     Divergence(
         "MROUND of a number and a multiple of different signs: Excel #NUM!",
         '"MROUND function" (MROUND(5,-2) is #NUM!)',
-        lambda g, mine, lo: mine is ExcelError.NUM and "MROUND" in g.calls),
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and "MROUND" in g.calls),
     Divergence(
         "EXPON.DIST of x < 0: Excel #NUM!, LibreOffice 0",
         '"EXPON.DIST function" (if x < 0, #NUM!)',
-        lambda g, mine, lo: mine is ExcelError.NUM and bool(g.calls & {"EXPON.DIST", "EXPONDIST"})),
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
+        bool(g.calls & {"EXPON.DIST", "EXPONDIST"})),
     Divergence(
         "CHAR of a number below 1: Excel #VALUE!, LibreOffice a control character",
         '"CHAR function" (number between 1 and 255)',
@@ -397,10 +376,11 @@ DIVERGENCES: list[Divergence] = [
         lambda g, mine, lo: mine is ExcelError.DIV0 and lo is ExcelError.NUM and
         bool(g.calls & {"COT", "COTH", "CSC", "CSCH"})),
     Divergence(
-        "GCD and LCM of non-integers: Excel truncates them (0.5 is 0), LibreOffice #VALUE! or "
-        "leaves them out",
+        "GCD and LCM of non-integers and of 0: Excel truncates them (0.5 is 0) and LCM(3,0) is 0; "
+        "LibreOffice #VALUE!, #NUM! or leaves them out",
         '"GCD function" (if any value is not an integer, it is truncated)',
-        lambda g, mine, lo: bool(g.calls & {"GCD", "LCM"})),
+        lambda g, mine, lo: bool(g.calls & {"GCD", "LCM"}) and not g.logical and
+        (not _error(mine) or lo is ExcelError.NUM)),
     Divergence(
         "pairs of data sets of one count but different shapes: Excel pairs them in order, "
         "LibreOffice #VALUE!",
@@ -408,7 +388,30 @@ DIVERGENCES: list[Divergence] = [
         'must agree)',
         lambda g, mine, lo: lo is ExcelError.VALUE and not _error(mine) and bool(g.calls & {
             "RSQ", "PEARSON", "CORREL", "SLOPE", "INTERCEPT", "FORECAST", "FORECAST.LINEAR",
-            "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2", "SUMX2PY2", "SUMXMY2"})),
+            "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2", "SUMX2PY2", "SUMXMY2"})),    Divergence(
+        "text to number: LibreOffice converts only unambiguous text (\"(5)\", \"50%\" are "
+        "#VALUE!)",
+        '"VALUE function" (text in any constant number, date or time format Excel recognizes)',
+        lambda g, mine, lo: bool(g.leaves & CONVERTED_TEXTS) and lo is ExcelError.VALUE),
+    Divergence(
+        "no logical type: LibreOffice keeps TRUE/FALSE as 1/0, so a logical prints, compares, "
+        "counts and converts as a number (and the text \"TRUE\" converts to 1)",
+        '"COUNT function" (logical values in a reference are not counted), "IS functions" '
+        '(ISNUMBER(TRUE) is FALSE), "Calculation operators and precedence" (TRUE > any number)',
+        lambda g, mine, lo: g.logical),
+    Divergence(
+        "invalid argument: Excel's page documents #NUM!, #N/A, #REF! or #DIV/0!; LibreOffice "
+        "reports Err:502 (or 504), saved as #VALUE!",
+        'each function\'s page, e.g. "NORM.INV function" (probability <= 0 or >= 1: #NUM!), '
+        '"CORREL function" (different numbers of data points: #N/A), "VLOOKUP function" '
+        '(col_index_num past the table: #REF!), "OFFSET function" (over the edge: #REF!)',
+        lambda g, mine, lo: lo is ExcelError.VALUE and _error(mine) and mine is not ExcelError.VALUE
+        or "ERROR.TYPE" in g.calls and lo is ExcelError.NA),
+    Divergence(
+        "two errors at once: Excel and LibreOffice report different ones",
+        '"How to correct a #VALUE! error" (which error a formula shows when several arise is not '
+        'documented)',
+        lambda g, mine, lo: g.reads_error and _error(mine) and _error(lo)),
 ]
 
 
