@@ -16,6 +16,7 @@ import pytest
 import torch
 from cellgrad.calc import blocks, compiled
 from cellgrad.cli.check import largest_difference
+from cellgrad.core.references import parse_cell
 from cellgrad.functions import REGISTRY, Arg, excel_function
 from cellgrad.functions.array_kernels import ArrayContext
 from cellgrad.ml import torch_backend
@@ -165,3 +166,23 @@ def test_numpy_and_torch_ops_offer_the_same_names() -> None:
     for xp in (blocks.NumpyOps.xp, torch_backend.TorchOps.xp):
         assert all(callable(getattr(xp, name)) for name in used)
     assert blocks.NumpyOps.xp is np
+
+
+def test_numpy_sums_in_excels_order() -> None:
+    """numpy's own sum adds pairwise; the backend accumulates left to right as the scalar rule
+    does, so the two agree to the last bit where the order shows."""
+    rng = np.random.default_rng(0)
+    written = (rng.standard_normal(300) * 10.0 ** rng.integers(-6, 6, 300)).tolist()
+    sheet = {f"A{r}": v for r, v in enumerate(written, start=1)}
+    book = calculated({"S": {**sheet, "B1": "=SUM(A1:A300)", "B2": "=SUMPRODUCT(A1:A300,A1:A300)"}})
+    values = [book.cell("S", r, 1).value for r in range(1, 301)]  # as the file holds them
+    total = squares = 0.0
+    for v in values:
+        total += v
+        squares += v * v
+    assert total != float(np.sum(values))  # a case where the order of the additions shows
+    for address, expected in (("B1", total), ("B2", squares)):
+        cell = book.cell("S", *parse_cell(address))
+        alone = blocks.Block("S", cell.node, [cell])  # a formula this wide is computed so
+        assert book.calc.block_evaluator.evaluate(alone).tolist() == [expected]
+        assert book[f"S!{address}"] == expected
