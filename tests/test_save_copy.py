@@ -5,6 +5,7 @@ are copied byte for byte. A wrong output path is refused before any work."""
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -145,3 +146,27 @@ def test_a_bad_output_path_is_refused_before_any_work(capsys, tmp_path, args, me
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rows_and_cells_without_numbers_are_patched_in_their_places(tmp_path):
+    """OOXML lets a row or cell leave out its ``r`` (it follows the one before); the change lands
+    on the cell that position means, and the others keep their values."""
+    import openpyxl
+    from cellgrad.files.writer import save_values
+    path = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in ([1.0, 2.0], [3.0, 4.0]):
+        book.active.append(row)
+    book.save(path)
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb' r="[A-Z]*[0-9]+"', b"", parts[sheet])  # no row or cell numbers
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    out = tmp_path / "patched.xlsx"
+    save_values(str(path), [("S", 2, 2, 40.0), ("S", 3, 1, 50.0)], str(out))
+    assert [[c.value for c in row] for row in openpyxl.load_workbook(out)["S"].iter_rows()] == \
+        [[1.0, 2.0], [3.0, 40.0], [50.0, None]]

@@ -47,7 +47,7 @@ def _text(value: object) -> str:
 class RangeArray(np.ndarray):
     """A range of numbers as a float array (NaN where a cell is empty), which knows its range."""
 
-    area: Range | None
+    area: Range | None = None  # a class default too: an unpickled array has no attribute of its own
 
     def __new__(cls, area: Range, rows: list[list[Scalar]]) -> "RangeArray":
         data = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=np.float64)

@@ -165,9 +165,23 @@ def _set_value(cell: etree._Element, value: object) -> None:
     etree.SubElement(cell, _q("v")).text = text
 
 
+def _number_rows_and_cells(sheet_data: etree._Element) -> None:
+    """Give every row and cell its ``r`` (optional in OOXML: a missing one follows the one
+    before), so that changes can be placed by number."""
+    row_number = 0
+    for row in sheet_data.iterchildren(_q("row")):
+        row_number = int(row.get("r") or row_number + 1)
+        row.set("r", str(row_number))
+        col = 0
+        for cell in row.iterchildren(_q("c")):
+            col = _column(cell.get("r")) if cell.get("r") else col + 1
+            cell.set("r", cell_name(row_number, col))
+
+
 def _patched(xml: bytes, changes: list[Change]) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     sheet_data = root.find(_q("sheetData"))
+    _number_rows_and_cells(sheet_data)
     for _, row, col, value in sorted(changes, key=lambda c: (c[1], c[2])):
         _set_value(_cell_element(_row_element(sheet_data, row), row, col), value)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
