@@ -410,9 +410,9 @@ class _SheetReader:
                 self.position = (row, col)
                 kind = attrs.get("t")
                 styled = attrs.get("s", "0") != "0"
-                formula = value = inline = None
                 dynamic = "cm" in attrs  # cell metadata: Excel 365 marks a dynamic array so
             elif tag == "f":
+                formula = value = inline = None
                 text = ""
                 formula = attrs
             elif tag == "row":
@@ -470,9 +470,9 @@ class _SheetReader:
                 shared[formula.get("si", "")] = (MovedFormula(master.formula or ""), master)
             elif how == "array":
                 master.array_range = Range.parse(formula.get("ref") or master.address, name)
-                self.arrays.append(master)
                 master.spills = dynamic
 
+                self.arrays.append(master)
         self.start, self.end, self.characters = start, end, characters
 
     def array_members(self) -> None:
