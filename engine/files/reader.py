@@ -411,8 +411,8 @@ class _SheetReader:
                 kind = attrs.get("t")
                 styled = attrs.get("s", "0") != "0"
                 dynamic = "cm" in attrs  # cell metadata: Excel 365 marks a dynamic array so
-            elif tag == "f":
                 formula = value = inline = None
+            elif tag == "f":
                 text = ""
                 formula = attrs
             elif tag == "row":
@@ -471,8 +471,8 @@ class _SheetReader:
             elif how == "array":
                 master.array_range = Range.parse(formula.get("ref") or master.address, name)
                 master.spills = dynamic
-
                 self.arrays.append(master)
+
         self.start, self.end, self.characters = start, end, characters
 
     def array_members(self) -> None:
