@@ -9,6 +9,7 @@ build uses the installed setuptools, and every requirement is already satisfied.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,18 @@ def test_a_non_editable_install_builds_the_handouts_in_the_current_folder(instal
     assert verdict.startswith("3 handouts written to .:") and verdict.endswith(", 0 error values")
     version = _run([str(cellgrad), "--version"], empty)
     assert version.stdout.strip() == f"cellgrad {_metadata(python)['version']}"
+
+
+def test_a_non_editable_install_checks_a_folder_of_handouts(installed):
+    """cellgrad check on the folder build wrote (one epoch per optimizer tab: the point here is
+    that the installed package finds everything it needs, not the training)."""
+    python, empty = installed
+    cellgrad = python.parent / "cellgrad"
+    if not (empty / "graddesc.xlsm").exists():
+        assert _run([str(cellgrad), "build"], empty).returncode == 0
+    result = _run([str(cellgrad), "check", "--device", "cpu", "--epochs", "1", str(empty)], empty)
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"\d+ tabs agree within", result.stdout.splitlines()[-1])
 
 
 def test_the_installed_package_is_the_clones_not_the_repositorys(installed):
