@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from ..core.errors import CellgradError
 from ..files.atomic import atomic_path
 from ..hosts.libreoffice import LibreOffice
@@ -23,8 +25,10 @@ from .books import handout
 from .writer import to_openpyxl
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
-PICTURES = (("collab_filter", "dotprod"), ("graddesc", "data"), ("graddesc", "basic"),
-            ("graddesc", "adagrad"), ("entropy_example", "softmax"))
+# (workbook, tab, rows shown or None for the whole tab): the optimizer tabs' loss history runs to
+# row 106, which would shrink the rest of the tab to an unreadable size on one page
+PICTURES = (("collab_filter", "dotprod", None), ("graddesc", "data", None), ("graddesc", "basic", 60),
+            ("graddesc", "adagrad", 60), ("entropy_example", "softmax", None))
 RESOLUTION = 80  # dots per inch: a landscape A4 page is about 930 pixels wide
 
 
@@ -32,14 +36,18 @@ def picture_name(workbook: str, tab: str) -> str:
     return f"{workbook}-{tab}.png"
 
 
-def _one_tab_file(workbook: str, tab: str, directory: str) -> str:
-    """The handout with only ``tab`` visible, scaled to one landscape page."""
+def _one_tab_file(workbook: str, tab: str, rows: int | None, directory: str) -> str:
+    """The handout with only ``tab`` (its first ``rows`` rows) visible, scaled to one landscape page."""
     wb = to_openpyxl(handout(workbook))
     for ws in wb.worksheets:
         if ws.title != tab:
             ws.sheet_state = "hidden"
+            # LibreOffice prints a hidden tab that has a print area: only the pictured tab keeps one
+            ws.print_area = None
     ws = wb[tab]
     wb.active = wb.worksheets.index(ws)
+    if rows is not None:
+        ws.print_area = f"A1:{get_column_letter(ws.max_column)}{rows}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1
@@ -60,8 +68,8 @@ def render(out: Path, pictures=PICTURES) -> list[Path]:
     """Write one PNG per (workbook, tab) into ``out``; returns their paths."""
     written = []
     with tempfile.TemporaryDirectory(prefix="cellgrad-pictures-") as work, LibreOffice() as lo:
-        for workbook, tab in pictures:
-            pdf = lo.convert(_one_tab_file(workbook, tab, work), "pdf", work)
+        for workbook, tab, rows in pictures:
+            pdf = lo.convert(_one_tab_file(workbook, tab, rows, work), "pdf", work)
             png = out / picture_name(workbook, tab)
             _rasterize(pdf, png)
             written.append(png)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import openpyxl
 import pytest
 from cellgrad.conformance import random_dependents, same_value
 from cellgrad.core.references import Range, cell_name, parse_cell
-from cellgrad.sheets.pictures import PICTURES, picture_name, render
+from cellgrad.sheets.pictures import PICTURES, _one_tab_file, picture_name, render
 from cellgrad.workbook import Workbook
 
 from tests.conftest import ROOT
@@ -23,13 +24,6 @@ ACROSS_ENGINES = 1e-9
 KNOWN_DIVERGENCES = {("collab_filter.xlsx", "bias", "V42"): "SUMXMY2 over empty cells"}
 # RANDBETWEEN draws differ between any two applications: data!B5:B33 and the y computed from them
 RANDOM = {"graddesc.xlsm": "data!B5:C33"}
-
-
-@pytest.fixture
-def office(soffice):
-    from cellgrad.hosts.libreoffice import LibreOffice
-    with LibreOffice(soffice=soffice) as lo:
-        yield lo
 
 
 def _blanks_as_zero_rmse(book: Workbook) -> float:
@@ -77,15 +71,23 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_picture_is_committed():
-    for workbook, tab in PICTURES:
+    for workbook, tab, _ in PICTURES:
         png = DOCS / picture_name(workbook, tab)
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{png} missing: run python -m cellgrad.sheets.pictures"
         assert f"(docs/{png.name})" in README, f"README.md does not show {png.name}"
 
 
 def test_pictures_command_renders_a_png(soffice, tmp_path):
-    (png,) = render(tmp_path, (("entropy_example", "softmax"),))
+    (png,) = render(tmp_path, (("entropy_example", "softmax", None),))
     header = png.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
     assert width > height > 500  # a landscape page at 80 dpi
+
+
+def test_a_picture_prints_only_its_tab(tmp_path):
+    """LibreOffice exports a hidden tab that has a print area: the other tabs keep none."""
+    path = _one_tab_file("graddesc", "adagrad", 60, str(tmp_path))
+    wb = openpyxl.load_workbook(path)
+    areas = {ws.title: ws.print_area for ws in wb.worksheets if ws.print_area}
+    assert list(areas) == ["adagrad"] and areas["adagrad"].endswith("$60")
