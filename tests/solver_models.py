@@ -155,3 +155,12 @@ def assignment(tmp: Path) -> Path:
         [(f"{S}!$B$2:$E$5", 4, "integer"), (f"{S}!$B$2:$E$5", 3, "0"),
          (f"{S}!$F$2:$F$5", 2, "1"), (f"{S}!$B$6:$E$6", 2, "1")],
         solver_eng="2"))
+
+
+def fence(tmp: Path) -> Path:
+    """The largest rectangle a fence of 10 encloses against a wall: width A1 and depth A2 with
+    A1 + 2 A2 (B1, a formula) at most 10, the area A1 A2 (C1) maximized with GRG Nonlinear: by
+    hand, A1 = 5, A2 = 2.5, area 12.5, the constraint binding."""
+    return write_workbook(tmp / "fence.xlsx", {S: {"A1": 1.0, "A2": 1.0, "B1": "=A1+2*A2", "C1": "=A1*A2"}},
+                          sheet_names=excel_names(f"{S}!$C$1", f"{S}!$A$1:$A$2",
+                                                  [(f"{S}!$B$1", 1, "10")], solver_typ="1"))

@@ -134,3 +134,12 @@ def test_dotprod_is_recorded_as_one_matrix_product():
     assert products == [[15, 15]]
     objective.check(objective.start)
     assert float(objective(objective.start)) == pytest.approx(book["dotprod!V41"], rel=1e-12)
+
+
+def test_nonlinear_with_a_constraint_on_a_formula(tmp_path):
+    book, report = _solve(models.fence(tmp_path))
+    assert report.engine == "GRG Nonlinear" and report.method == "SLSQP"
+    np.testing.assert_allclose(book.array("Model!A1:A2").ravel(), [5.0, 2.5], rtol=CELLS)
+    assert report.objective_after == pytest.approx(12.5, rel=OBJECTIVE)
+    assert book["Model!B1"] <= 10 * (1 + 1e-6)
+    assert [line.status for line in report.answer.constraints] == ["Binding"]
