@@ -129,6 +129,11 @@ def _missing_constraint(tmp_path: Path) -> Path:
     return _constrained(tmp_path, "missing", {"C1": "=A1^2"}, ("S!$A$1", "1", "4"), solver_num="2")
 
 
+def _multistart_unbounded(tmp_path: Path) -> Path:
+    return _constrained(tmp_path, "multistart", {"C1": "=A1^2"}, ("S!$A$1", "1", "4"), solver_msl="1",
+                        solver_rbv="1", solver_ssz="5")
+
+
 def _evolutionary_unbounded(tmp_path: Path) -> Path:
     return _constrained(tmp_path, "evolution", {"C1": "=A1^2"}, ("S!$A$1", "1", "4"), solver_eng="3")
 
@@ -200,6 +205,16 @@ def test_bad_model_on_the_command_line(tmp_path, capsys, make, sheet, words):
     assert captured.out == ""
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
     assert list(out.parent.iterdir()) == []
+
+
+def test_multistart_that_requires_bounds_without_them(tmp_path):
+    """solver_msl 1 with solver_rbv 1 ("Require Bounds on Variables") and a cell without a lower
+    bound: refused, unless the command line turns multistart off (--multistart 0)."""
+    source = _multistart_unbounded(tmp_path)
+    with pytest.raises(SolverError) as caught:
+        solve_book(Workbook.load(source), "S", Settings(max_seconds=10))
+    assert "solver_rbv" in str(caught.value) and "Require Bounds" in str(caught.value)
+    assert solve_book(Workbook.load(source), "S", QUICK).runs == 1
 
 
 def test_changing_cells_that_hold_formulas_name_what_they_read():
