@@ -524,3 +524,31 @@ def test_a_free_spill_keeps_its_values(tmp_path) -> None:
     assert [r[0] for r in book.values("S!B2:B4")] == [1.0, 2.0, 3.0]
     book = spilled_book(tmp_path, {"B2:B2": "=SUM(SEQUENCE(3))"})
     assert book["S!B2"] == 6.0
+
+
+# "MAP function": =MAP(A1:C2, LAMBDA(a, IF(a>4,a*a,a))); "REDUCE function": the sum of squares,
+# =REDUCE(, A1:C2, LAMBDA(a,b,a+b^2)); "SCAN function": running values; "BYROW function" and
+# "BYCOL function": =BYROW(A1:C2, LAMBDA(array, MAX(array))); "MAKEARRAY function":
+# =MAKEARRAY(3, 3, LAMBDA(r,c, r*c)). Data 1 2 3 / 4 5 6.
+HELPER_CELLS = {"A1": 1, "B1": 2, "C1": 3, "A2": 4, "B2": 5, "C2": 6}
+HELPERS = [
+    row("E1:G2", "=MAP(A1:C2,LAMBDA(a,IF(a>4,a*a,a)))", [[1.0, 2.0, 3.0], [4.0, 25.0, 36.0]]),
+    row("E1:E1", "=REDUCE(,A1:C2,LAMBDA(a,b,a+b^2))", [[91.0]]),
+    row("E1:G2", "=SCAN(,A1:C2,LAMBDA(a,b,a+b))", [[1.0, 3.0, 6.0], [10.0, 15.0, 21.0]]),
+    row("E1:E2", "=BYROW(A1:C2,LAMBDA(array,MAX(array)))", [[3.0], [6.0]]),
+    row("E1:G1", "=BYCOL(A1:C2,LAMBDA(array,MAX(array)))", [[4.0, 5.0, 6.0]]),
+    row("E1:G3", "=MAKEARRAY(3,3,LAMBDA(r,c,r*c))", [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [3.0, 6.0, 9.0]]),
+    row("E1:G1", "=_xlfn.MAP(A1:C1,_xlfn.LAMBDA(_xlpm.x,_xlpm.x*10))", [[10.0, 20.0, 30.0]]),
+    row("E1:E1", "=LET(f,LAMBDA(x,x*x),SUM(MAP(A1:C2,f)))", [[91.0]]),        # a LET-named LAMBDA
+    row("E1:E1", "=SUM(MAP(A1:A2,LAMBDA(x,SUM(MAP(B1:B2,LAMBDA(y,x*y))))))", [[35.0]]),  # nested
+    row("E1:E1", "=MAP(A1:C2,5)", [[VALUE]]),                                  # rule: not a LAMBDA
+    row("E1:E1", "=MAP(A1:C2,LAMBDA(a,b,a))", [[VALUE]]),                      # rule: wrong arity
+]
+
+
+@pytest.mark.parametrize("target, formula, expected", [pytest.param(*p.values, id=p.id) for p in HELPERS])
+def test_lambda_helpers(target: str, formula: str, expected: list[list[object]]) -> None:
+    book = calculated({"S": {**HELPER_CELLS, target: formula}})
+    for want_row, got_row in zip(expected, book.values(f"S!{target}")):
+        for want, value in zip(want_row, got_row):
+            assert_same(want, value, formula)

@@ -254,7 +254,11 @@ class Interpreter:
                 lifted.append(i)
                 args.append(self.as_grid(value))
             else:
-                args.append(self.coerce(kind, self.as_scalar(value, row, col)))
+                try:
+                    value = self.as_scalar(value, row, col)
+                except ErrorResult as exc:  # no cell in the formula's row: #VALUE!, a value
+                    value = exc.error       # that ISERROR and ERROR.TYPE see
+                args.append(self.coerce(kind, value))
         if lifted:
             return self.lift(spec, args, lifted, sheet, row, col)
         return self.invoke(spec, args, sheet, row, col)

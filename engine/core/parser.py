@@ -6,6 +6,7 @@ All binary operators are left-associative (``=2^3^2`` is 64).
 """
 from __future__ import annotations
 
+import itertools
 from typing import Callable
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
@@ -54,6 +55,12 @@ class Lambda(Node):
         self.params = params
         self.body = body
         self.scope = scope
+
+
+# The functions that call a LAMBDA given to them once per element, at run time
+# (cellgrad.functions.lambdas): their LAMBDA arguments become LAMBDA(slot..., body) calls.
+_LAMBDA_HELPERS = frozenset({"MAP", "REDUCE", "SCAN", "BYROW", "BYCOL", "MAKEARRAY"})
+_SLOTS = itertools.count(1)  # a fresh slot for each parameter of such a LAMBDA
 
 
 def _local(name: str) -> str:
@@ -200,6 +207,8 @@ class _Parser:
         args = self.arguments(name)
         if isinstance(bound, Lambda):
             return self.apply(bound, args)
+        if function in _LAMBDA_HELPERS:
+            args = [self.closure(a) if isinstance(a, Lambda) else a for a in args]
         return Call(function, tuple(self.value(a) for a in args))
 
     def arguments(self, name: str) -> list[Node]:
@@ -298,6 +307,13 @@ class _Parser:
         if not body or any(len(p) != 1 or p[0].subtype != Token.RANGE for p in params):
             raise ParseError("LAMBDA takes parameter names and a calculation")
         return Lambda(tuple(_local(p[0].value) for p in params), tuple(body), dict(self.scope))
+
+    def closure(self, function: Lambda) -> Node:
+        """A LAMBDA given to a helper: ``LAMBDA(slot..., body)``, each parameter in the body a
+        ``_PARAMETER(slot)`` call that the helper binds at run time."""
+        slots = tuple(Const(float(next(_SLOTS))) for _ in function.params)
+        bound = [Call("_PARAMETER", (slot,)) for slot in slots]
+        return Call("LAMBDA", slots + (self.value(self.apply(function, bound)),))
 
     def apply(self, function: Lambda, args: list[Node]) -> Node:
         """A LAMBDA called: its body parsed with the parameters bound to the arguments."""

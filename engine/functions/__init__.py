@@ -1,6 +1,6 @@
 """The Excel function library: one registry, one module per family."""
-from . import (arrays, conditional, distributions, information, logic, lookup, math,  # noqa: F401
-               matrix, regression, statistics, text, trig, volatile)  # (each registers its functions)
+from . import (arrays, conditional, distributions, information, lambdas, logic, lookup,  # noqa: F401
+               math, matrix, regression, statistics, text, trig, volatile)  # (each registers its functions)
 from .registry import REGISTRY, Arg, FunctionSpec, excel_function, families
 from .registry import lookup as find
 

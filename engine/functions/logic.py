@@ -103,18 +103,3 @@ def switch(value: Scalar, *cases) -> object:
 @excel_function("XOR", Arg.VALUES, repeat=Arg.VALUES, min_args=1)
 def xor(*args) -> bool:
     return sum(_logicals(args)) % 2 == 1
-
-
-# LET and LAMBDA are resolved by the parser (cellgrad.core.parser): each LET name and LAMBDA
-# parameter is replaced by its value's node, so a call never reaches these rules; they are
-# registered so that the registry lists everything the engine computes.
-@excel_function("LET", Arg.LAZY, Arg.LAZY, Arg.LAZY, repeat=Arg.LAZY)
-def let(*_: Thunk) -> object:
-    """"LET function": names for values within one formula (resolved while parsing)."""
-    raise ErrorResult(ExcelError.CALC)
-
-
-@excel_function("LAMBDA", Arg.LAZY, repeat=Arg.LAZY, min_args=1)
-def lambda_(*_: Thunk) -> object:
-    """"LAMBDA function": a function defined in a formula or a name; uncalled, #CALC!."""
-    raise ErrorResult(ExcelError.CALC)

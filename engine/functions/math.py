@@ -161,13 +161,16 @@ def rounddown(x: float, digits: float) -> float:
 
 
 def _to_multiple(x: float, step: float, rounding: str) -> float:
-    """x rounded to a multiple of |step| in the given Decimal rounding (on the decimal numbers
-    Excel shows, as ROUND does: FLOOR.MATH(1.58,0.1) is 1.5)."""
-    size = Decimal(repr(abs(step)))
+    """x rounded to a multiple of |step| in the given Decimal rounding. The quotient is taken at
+    Excel's 15 significant digits, so FLOOR.MATH(1.58,0.1) is 1.5 and MROUND(1.3,0.2) is 1.4
+    although their binary quotients are 15.7999... and 6.4999...; the multiple is exact decimal."""
+    quotient = x / abs(step)
+    if quotient - quotient != 0:
+        raise ErrorResult(ExcelError.NUM)
     with localcontext() as context:
         context.prec = _ROUND_PRECISION
-        q = (Decimal(repr(x)) / size).to_integral_value(rounding=rounding)
-        return checked_number(float(q * size))
+        q = Decimal(f"{quotient:.15g}").to_integral_value(rounding=rounding)
+        return checked_number(float(q * Decimal(repr(abs(step)))))
 
 
 @excel_function("CEILING.MATH", N, N, N, min_args=1)

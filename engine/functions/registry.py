@@ -95,9 +95,12 @@ def lookup(name: str) -> FunctionSpec | None:
 
 
 def families() -> dict[str, list[str]]:
-    """Function names by family (the FAMILY of the module that defines each), sorted."""
+    """Excel's function names by family (the FAMILY of the module that defines each), sorted;
+    names starting with _ are the engine's own (a LAMBDA parameter), not Excel's."""
     out: dict[str, list[str]] = {}
     for name, spec in sorted(REGISTRY.items()):
+        if name.startswith("_"):
+            continue
         family = getattr(sys.modules[spec.impl.__module__], "FAMILY", "Other")
         out.setdefault(family, []).append(name)
     return dict(sorted(out.items()))

@@ -110,6 +110,9 @@ def _least_squares(y: Array, x: Array | None, const: bool) -> list[float]:
         if any(type(v) is not float for r in xs for v in r):
             raise ErrorResult(ExcelError.VALUE)
         columns = [list(c) for c in zip(*xs)]
+    if len(columns) == 1 and const and n >= 2:  # one variable: SLOPE's and INTERCEPT's sums
+        line = Array([[v] for v in columns[0]])
+        return [slope(Array([[v] for v in ys]), line), intercept(Array([[v] for v in ys]), line)]
     design = np.column_stack(columns + ([np.ones(n)] if const else []))
     if n < design.shape[1] or np.linalg.matrix_rank(design) < design.shape[1]:
         raise ErrorResult(ExcelError.NUM)
