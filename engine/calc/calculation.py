@@ -65,7 +65,8 @@ class Calculation:
                       and _cells_read(cell) >= WIDE}
         # which block writes a cell, and where in its values: blocks read such cells as arrays
         self.sources: dict[Cell, tuple[Block, int]] = {
-            cell: (block, i) for block in [*self.block_of.values(), *self._array_blocks.values()]
+            cell: (block, i) for block in [*dict.fromkeys(self.block_of.values()),
+                                           *self._array_blocks.values()]
             for i, cell in enumerate(block.outputs)}
         self.position = {u: i for i, u in enumerate(self.units)}
         self.automatic = True
