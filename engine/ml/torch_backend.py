@@ -116,6 +116,9 @@ class TorchWorkbook:
         self.live = self._live_slots()
         self.needed = None if outputs is None else self._needed_slots(outputs)
         self._gathers: dict[tuple, _Gather | None] = {}
+        # constant tensors (masks, fills, numbers), made once: a recording (the Solver's) then
+        # holds them as constants instead of replaying their creation at every evaluation
+        self.constants: dict[tuple, torch.Tensor] = {}
         self._settled: dict[int, tuple[torch.Tensor | None, bool]] = {}  # units no input reaches
 
     # -- construction --------------------------------------------------------------------------
@@ -172,7 +175,9 @@ class TorchWorkbook:
                 t.shape != i.shape for t, i in zip(tensors, self.inputs)):
             raise WorkbookError(f"expected {len(self.inputs)} tensors shaped "
                                 f"{[tuple(i.shape) for i in self.inputs]}")
-        store: list[torch.Tensor | None] = [t.to(self.device, DTYPE).reshape(-1) for t in tensors]
+        store: list[torch.Tensor | None] = [
+            (t if t.dtype == DTYPE and t.device == self.device else t.to(self.device, DTYPE)).reshape(-1)
+            for t in tensors]
         computed: list[bool] = [True] * len(store)
         evaluator = Evaluator(TorchOps(self, store))
         for unit in self.units:
@@ -354,18 +359,26 @@ class TorchOps:
     def take(self, x: torch.Tensor, index: np.ndarray) -> torch.Tensor:
         if x.dim() == 1 and index.size == x.shape[0] and np.array_equal(index.ravel(), np.arange(index.size)):
             return x.reshape(index.shape)  # every value in its place: no gather to record
-        out = x[torch.as_tensor(index, device=self.device)]
+        out = x[self.constant(index, torch.long)]
         self.taken[id(out)] = (out, x, index)  # for matmul: where a block's operands come from
         return out
 
+    def constant(self, x: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
+        """``x`` as a tensor made once per workbook (read-only: no operation writes into it)."""
+        key = (x.dtype.str, x.shape, x.tobytes(), dtype)
+        made = self.workbook.constants.get(key)
+        if made is None:
+            made = self.workbook.constants[key] = torch.as_tensor(np.array(x), dtype=dtype, device=self.device)
+        return made
+
     def full(self, n: int, value: float) -> torch.Tensor:
-        return torch.full((n,), value, dtype=DTYPE, device=self.device)
+        return self.constant(np.full(n, value, dtype=np.float64), DTYPE)
 
     def mask(self, m: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(m, device=self.device)
+        return self.constant(np.asarray(m), torch.bool if np.asarray(m).dtype == np.bool_ else None)
 
     def from_numbers(self, x: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(x, dtype=DTYPE, device=self.device)
+        return self.constant(np.asarray(x, dtype=np.float64), DTYPE)
 
     @staticmethod
     def is_array(v: object) -> bool:
@@ -380,7 +393,7 @@ class TorchOps:
         return x.to(DTYPE)
 
     def tensor(self, v: Any) -> torch.Tensor:
-        return v if isinstance(v, torch.Tensor) else torch.tensor(v, dtype=DTYPE, device=self.device)
+        return v if isinstance(v, torch.Tensor) else self.constant(np.asarray(v, dtype=np.float64), DTYPE)
 
     def where(self, condition: torch.Tensor, a: Any, b: Any) -> torch.Tensor:
         return torch.where(condition, self.tensor(a), self.tensor(b))
@@ -428,7 +441,7 @@ class TorchOps:
         entries = first // k * width + column
         if n == int(whole.shape[0]) and np.array_equal(entries, np.arange(n)):
             return whole.reshape(n, 1, 1)  # every entry, in order (dotprod's)
-        return whole[torch.as_tensor(entries, device=self.device)].reshape(n, 1, 1)
+        return whole[self.constant(entries, torch.long)].reshape(n, 1, 1)
 
     @staticmethod
     def numbers(x: Any) -> np.ndarray:
