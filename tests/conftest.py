@@ -40,7 +40,7 @@ def reference_workbook(request) -> Path:
     return reference_path(request.param)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def soffice() -> str:
     """The LibreOffice binary; needs Debian's libreoffice-calc-nogui and python3-uno."""
     path = shutil.which("soffice") or shutil.which("libreoffice")
@@ -55,14 +55,31 @@ def _has_uno() -> bool:
     return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
 
 
+@pytest.fixture(scope="session")
+def _offices():
+    """The LibreOffice instances this test process started (pytest-xdist: one process per
+    worker, each with its own office and private profile); all closed at the end."""
+    started: list = []
+    yield started
+    for lo in started:
+        lo.close()
+
+
 @pytest.fixture(scope="module")
-def office():
-    """One LibreOffice headless for a test module (starting one costs about a second)."""
+def office(_offices):
+    """One LibreOffice headless shared by the test modules of a process (starting one costs a
+    second or more); a module that finds it no longer answering gets a fresh one."""
     from cellgrad.hosts.libreoffice import LibreOffice, LibreOfficeError
+    if _offices:
+        try:
+            _offices[-1].ping()
+            return _offices[-1]
+        except LibreOfficeError:
+            _offices.pop().close()
     lo = LibreOffice()
     try:
         lo.start()
     except LibreOfficeError as exc:
         require(False, f"LibreOffice headless cannot start here: {exc}")
-    yield lo
-    lo.close()
+    _offices.append(lo)
+    return lo
