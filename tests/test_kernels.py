@@ -114,6 +114,9 @@ KERNEL_TABLE = {
     "EXP": "=EXP(-C{r})",
     "LN": "=LN(B{r})",
     "LOG10": "=LOG10(B{r}*3)",
+    "TANH": "=TANH(C{r}-B{r}/4)",
+    "SINH": "=SINH(C{r}-B{r}/4)",
+    "COSH": "=COSH(C{r}-B{r}/4)",
     "LOG": "=LOG(B{r})+LOG(B{r}*7,B{r})",
     "SUM": "=SUM(A{r}:D{r})",
     "SUMSQ": "=SUMSQ(B{r}:C{r})",
@@ -162,7 +165,7 @@ def test_every_backend_agrees_with_the_interpreter(name: str) -> None:
 
 def test_numpy_and_torch_ops_offer_the_same_names() -> None:
     """Kernels call ``ctx.ops.xp.<name>``: each backend's namespace has the functions they use."""
-    used = {"abs", "sqrt", "exp", "log", "log10"}
+    used = {"abs", "sqrt", "exp", "log", "log10", "tanh", "sinh", "cosh"}
     for xp in (blocks.NumpyOps.xp, torch_backend.TorchOps.xp):
         assert all(callable(getattr(xp, name)) for name in used)
     assert blocks.NumpyOps.xp is np

@@ -85,17 +85,17 @@ def acot(x: float) -> float:
     return math.pi / 2 - math.atan(x)
 
 
-@excel_function("SINH", N)
+@excel_function("SINH", N, kernel=lambda ctx, x: ctx.ops.xp.sinh(x))
 def sinh(x: float) -> float:
     return _growing(math.sinh, x)
 
 
-@excel_function("COSH", N)
+@excel_function("COSH", N, kernel=lambda ctx, x: ctx.ops.xp.cosh(x))
 def cosh(x: float) -> float:
     return _growing(math.cosh, x)
 
 
-@excel_function("TANH", N)
+@excel_function("TANH", N, kernel=lambda ctx, x: ctx.ops.xp.tanh(x))
 def tanh(x: float) -> float:
     return math.tanh(x)
 
