@@ -69,7 +69,7 @@ class Workbook:
         if replay_random:
             random_cells = self._replay_draws(random_cells)
         try:
-            self.calc = Calculation(self.sheets, seed=seed, random_cells=random_cells)
+            self.calc = Calculation(self.sheets, seed=seed, random_cells=random_cells, path=path)
         except FormulaError as exc:
             raise exc.located(file=path) from None
 

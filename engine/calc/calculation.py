@@ -28,6 +28,7 @@ from ..core.references import Range
 from ..core.values import Array, ErrorResult, ExcelError, Scalar
 from .blocks import ABSENT, Block, BlockEvaluator, Fallback, find_blocks
 from .compiled import compile_plan
+from .context import BookContext
 from .graph import DependencyGraph
 from .interpreter import Interpreter
 
@@ -49,8 +50,10 @@ class Plan:
 
 class Calculation:
     def __init__(self, sheets: dict[str, Sheet], *, seed: int | None = 0,
-                 random_cells: Iterable[Cell] = (), blocks: bool = True) -> None:
+                 random_cells: Iterable[Cell] = (), blocks: bool = True,
+                 path: str | None = None) -> None:
         self.sheets = sheets
+        self.book = BookContext(sheets, path, lambda: self.automatic)
         self.rng = random.Random(seed)
         self.graph = DependencyGraph(sheets)
         self.interpreter = Interpreter(self)

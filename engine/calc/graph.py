@@ -6,7 +6,7 @@ from typing import Iterable
 
 from ..core.cells import Cell, Sheet
 from ..core.errors import CircularReferenceError
-from ..core.ir import AreaRef, Binary, Call, CellRef, Node
+from ..core.ir import AreaRef, Binary, Call, CellRef, Const, Node
 from ..core.references import Range
 
 Address = tuple[str, int, int]
@@ -19,8 +19,22 @@ LARGE_RANGE = 20_000
 # dependencies, so =ROW(A4) in A4 is computed, not circular. Within such an argument, OFFSET's and
 # INDEX's reference argument is a position too (ROWS(OFFSET(A1,0,0,B1))); their other arguments,
 # and the arguments of any other function there, are values and still read.
-POSITION_ONLY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS"})
+POSITION_ONLY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "ISFORMULA", "SHEET", "SHEETS"})
 _POSITIONAL_BASE = frozenset({"OFFSET", "INDEX"})
+# CELL's reference is a position for these info_types (a value for "contents" and "type")
+_CELL_POSITIONS = frozenset({"address", "col", "row", "filename"})
+
+
+def _position_argument(node: Call, i: int, position: bool) -> bool:
+    """Whether argument ``i`` of the call is used for its position alone."""
+    name = node.name
+    if i == 0:
+        return name in POSITION_ONLY or position and name in _POSITIONAL_BASE
+    if i == 1 and name == "CELL":
+        info = node.args[0]
+        return type(info) is Const and type(info.value) is str \
+            and info.value.lower() in _CELL_POSITIONS
+    return False
 
 
 def static_references(node: Node, sheet: str, row: int, col: int,
@@ -38,10 +52,9 @@ def static_references(node: Node, sheet: str, row: int, col: int,
             yield node.at(sheet, row, col)  # type: ignore[attr-defined]
         return
     if t is Call:
-        name = node.name  # type: ignore[attr-defined]
         for i, arg in enumerate(node.args):  # type: ignore[attr-defined]
-            positional = i == 0 and (name in POSITION_ONLY or position and name in _POSITIONAL_BASE)
-            yield from static_references(arg, sheet, row, col, positional)
+            yield from static_references(arg, sheet, row, col,
+                                         _position_argument(node, i, position))  # type: ignore[arg-type]
         return
     # the reference operators (A1:B2, A1 B2) keep the position context; other operators need values
     inner = position and t is Binary and node.op in (":", " ")  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from ..core.ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing
 from ..core.references import Range
 from ..core.values import (Array, ErrorResult, ExcelError, Scalar, checked_number, compare, to_bool,
                            to_number, to_text)
-from ..functions import REGISTRY, Arg, FunctionSpec
+from ..functions import REGISTRY, Arg, FunctionSpec, WorkbookContext
 from ..functions.math import divide, power
 
 Result = Scalar | Array | Range
@@ -23,6 +23,7 @@ class CellSource(Protocol):
     """What the interpreter needs from the calculation: current values, pulled if stale."""
 
     rng: random.Random
+    book: WorkbookContext
 
     def value(self, sheet: str, row: int, col: int) -> Scalar: ...
 
@@ -270,6 +271,8 @@ class Interpreter:
             args.insert(0, (row, col, sheet))
         if spec.reads_cells:
             args.insert(0, self.read_area)
+        if spec.uses_book:
+            args.insert(0, self.source.book)
         result = spec.impl(*args)
         if type(result) is float and result - result != 0:  # inf or NaN from any function: #NUM!
             raise ErrorResult(ExcelError.NUM)

@@ -95,6 +95,16 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     names: dict[str, DefinedName] = field(default_factory=dict)  # sheet-scoped, keys upper
     tables: list[Table] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)  # <row hidden="1">: by hand or by a filter
+    # the sheet's AutoFilter range while a criterion is set: its hidden rows are filtered out
+    filter: Range | None = None
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
+
+    def row_hidden(self, row: int, *, by_filter_only: bool = False) -> bool:
+        """Whether ``row`` is hidden; with ``by_filter_only``, only if a filter hides it
+        (SUBTOTAL 1-11 skip those, 101-111 every hidden row)."""
+        if row not in self.hidden_rows:
+            return False
+        return not by_filter_only or self.filter is not None and self.filter.r1 < row <= self.filter.r2

@@ -207,6 +207,8 @@ class _Parser:
         args = self.arguments(name)
         if isinstance(bound, Lambda):
             return self.apply(bound, args)
+        if function == "ISOMITTED" and len(args) == 1:  # a LAMBDA parameter left out is
+            return Const(type(args[0]) is Missing)       # bound to Missing while parsing
         if function in _LAMBDA_HELPERS:
             args = [self.closure(a) if isinstance(a, Lambda) else a for a in args]
         return Call(function, tuple(self.value(a) for a in args))
@@ -242,13 +244,19 @@ class _Parser:
         """``(a, b)`` after a LAMBDA: the Tokenizer sees a parenthesis and the union operator."""
         self.take()
         args: list[Node] = []
+        expect_arg = True  # an argument left out, (1,), is Missing: ISOMITTED sees it
         while True:
             token = self.take()
             while token.type == Token.WSPACE:
                 token = self.take()
-            if token.type == Token.PAREN and token.subtype == Token.CLOSE:
+            separator = token.type == Token.OP_IN and token.value == ","
+            closing = token.type == Token.PAREN and token.subtype == Token.CLOSE
+            if expect_arg and (separator or closing and args):
+                args.append(Missing())
+            if closing:
                 return args
-            if not (token.type == Token.OP_IN and token.value == ","):
+            expect_arg = separator
+            if not separator:
                 self.pos -= 1
                 args.append(self.expression())
 

@@ -30,6 +30,7 @@ from ..core.errors import WorkbookError
 from ..core.r1c1 import MovedFormula
 from ..core.references import Range, column_index, parse_cell
 from ..core.values import ExcelError, Scalar
+from .tables import parse_table
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PIVOT_PART = re.compile(r"^xl/(pivotTables|pivotCache)/")
@@ -382,6 +383,7 @@ class _SheetReader:
         self.sheet = Sheet(name)
         self.arrays: list[Cell] = []
         self.table_ids: list[str] = []
+        self.auto_filter: str | None = None  # the <autoFilter ref=...> being read
         self.position = (0, 0)  # of the cell being read, for error messages
         cells = self.sheet.cells
         shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (its text, its master)
@@ -418,6 +420,8 @@ class _SheetReader:
             elif tag == "row":
                 row = int(attrs["r"]) if "r" in attrs else row + 1
                 col = 0
+                if attrs.get("hidden") in ("1", "true"):
+                    self.sheet.hidden_rows.add(row)
             elif tag == "is":
                 inline = []
             elif tag == "t" and inline is not None and not phonetic:
@@ -426,6 +430,10 @@ class _SheetReader:
                 phonetic += 1
             elif tag == "tablePart":
                 self.table_ids.extend(v for k, v in attrs.items() if _local(k) == "id")
+            elif tag == "autoFilter":
+                self.auto_filter = attrs.get("ref")
+            elif tag == "filterColumn" and self.auto_filter:  # a criterion is set: rows it
+                self.sheet.filter = Range.parse(self.auto_filter, name)  # hides are filtered out
 
         def end(tag: str) -> None:
             nonlocal value, formula_text, text, phonetic
@@ -545,6 +553,7 @@ def read_workbook(path: str) -> WorkbookFile:
         by_index[index] = sheet
         if tables:
             book.table_parts[sheet.name] = tables
+            sheet.tables = [parse_table(part, body, sheet.name, path) for part, body in tables]
     package.check_unparsed()
     for name, index, hidden, text in defined:
         if name.startswith("_xlnm."):  # print areas, filters: Excel's own, not for formulas

@@ -1,7 +1,9 @@
 """The Excel function library: one registry, one module per family."""
 from . import (arrays, conditional, distributions, information, lambdas, logic, lookup,  # noqa: F401
-               math, matrix, regression, statistics, text, trig, volatile)  # (each registers its functions)
-from .registry import REGISTRY, Arg, FunctionSpec, excel_function, families
+               math, matrix, regression, statistics, subtotals, text, trig, volatile,
+               workbook_information)  # (each registers its functions)
+from .registry import REGISTRY, Arg, FunctionSpec, WorkbookContext, excel_function, families
 from .registry import lookup as find
 
-__all__ = ["REGISTRY", "Arg", "FunctionSpec", "excel_function", "families", "find"]
+__all__ = ["REGISTRY", "Arg", "FunctionSpec", "WorkbookContext", "excel_function", "families",
+           "find"]

@@ -55,6 +55,13 @@ def lambda_(*parts: Thunk) -> Closure:
     return Closure(tuple(float(p()) for p in parts[:-1]), parts[-1])  # type: ignore[arg-type]
 
 
+@excel_function("ISOMITTED", Arg.ANY)
+def isomitted(_: Scalar) -> bool:
+    """"ISOMITTED function": whether a LAMBDA parameter was left out of the call, (1,). Decided
+    while parsing, where an omitted argument is still Missing; a value reaching here is there."""
+    return False
+
+
 @excel_function("_PARAMETER", Arg.SCALAR)
 def parameter(slot: float) -> object:
     """A LAMBDA parameter inside a helper's call: the value bound to its slot."""

@@ -10,7 +10,27 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
+
+
+class WorkbookContext(Protocol):
+    """What a function may know of the workbook beyond cell values, read-only (ISFORMULA, SHEET,
+    CELL, INFO, SUBTOTAL): given to the functions registered with ``uses_book``."""
+
+    path: str | None             # the file, as loaded; None for a workbook not from a file
+
+    @property
+    def sheet_names(self) -> list[str]: ...   # in tab order
+
+    @property
+    def automatic(self) -> bool: ...          # the calculation mode
+
+    def formula(self, sheet: str, row: int, col: int) -> str | None: ...
+
+    def calls(self, sheet: str, row: int, col: int) -> frozenset[str]:
+        """The functions the cell's formula calls (none for a constant or an empty cell)."""
+
+    def row_hidden(self, sheet: str, row: int, *, by_filter_only: bool = False) -> bool: ...
 
 
 class Arg(Enum):
@@ -50,6 +70,7 @@ class FunctionSpec:
     # float variables given; None where that cannot be compiled (an empty AVERAGE).
     unrolled: Callable[[list[str]], str | None] | None = None
     reads_cells: bool = False        # impl takes a reader of ranges first (SUMIF's resized sum_range)
+    uses_book: bool = False          # impl takes the WorkbookContext first (ISFORMULA, SUBTOTAL)
 
     def kind(self, index: int) -> Arg:
         if index < len(self.params):
