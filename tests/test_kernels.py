@@ -163,6 +163,13 @@ def test_every_backend_agrees_with_the_interpreter(name: str) -> None:
         assert largest_difference([got, interpreted[(cell.row, cell.col)]])[1] <= ACROSS_ENGINES
 
 
+def test_a_logical_branch_stays_a_logical() -> None:
+    """IF's branches are its result as they are: TRUE is not 1 (the block leaves it to the rule)."""
+    book = calculated({"S": {**_data(), **{f"G{r}": f"=IF(B{r}>4,TRUE,FALSE)" for r in range(1, ROWS + 1)}}})
+    assert [book[f"S!G{r}"] for r in range(1, ROWS + 1)] == [r * 0.5 + 1 > 4 for r in range(1, ROWS + 1)]
+    assert all(type(book[f"S!G{r}"]) is bool for r in range(1, ROWS + 1))
+
+
 def test_numpy_and_torch_ops_offer_the_same_names() -> None:
     """Kernels call ``ctx.ops.xp.<name>``: each backend's namespace has the functions they use."""
     used = {"abs", "sqrt", "exp", "log", "log10", "tanh", "sinh", "cosh"}

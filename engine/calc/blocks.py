@@ -297,7 +297,10 @@ class Evaluator:
 
     def argument(self, kind: Arg, node: Node, block: Block) -> Any:
         if kind in _NUMBER_KINDS:
-            x = self.number(self.vec(node, block))
+            v = self.vec(node, block)
+            if kind is Arg.LAZY and (type(v) is bool or self.ops.is_array(v) and self.ops.is_bool(v)):
+                raise Fallback  # a branch is the result as it is: a logical stays a logical
+            x = self.number(v)
             return x if self.ops.is_array(x) else self.ops.full(self.size, x)
         if kind is Arg.BOOL:
             condition = self.vec(node, block)
@@ -313,6 +316,7 @@ class Evaluator:
                 raise Fallback
             return self.vec(node, block)
         raise Fallback  # text
+
 
 class CellValues(Protocol):
     """What the numpy evaluator reads from the calculation (which pulls stale cells)."""
