@@ -65,7 +65,11 @@ def _units(book: Workbook) -> list[_Unit]:
     units = []
     for unit in book.units():
         if isinstance(unit, Block):
-            units.append(_Unit(unit, None))
+            # its cells row by row, the order ranges read them in: a range over the block is
+            # then its values as they are, with no reordering gather recorded
+            ordered = sorted(unit.cells, key=lambda c: (c.row, c.col))
+            units.append(_Unit(unit if ordered == unit.cells or unit.outputs is not unit.cells
+                               else Block(unit.sheet, unit.node, ordered), None))
         else:
             units.append(_Unit(Block(unit.sheet, unit.node, [unit]), unit.array_range))  # type: ignore[arg-type]
     return units
