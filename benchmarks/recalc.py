@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "fastai-course-v3"
 REFERENCE_FILES = ("collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx")
 TARGET_PEAK_MB = 150.0
+TARGET_RATIO = 5.0  # issue 10: a full recalculation of collab_filter 5x faster than calculateAll
 ROUND_TRIPS = 200
 
 # Run in a fresh interpreter so that nothing but the engine and one workbook is resident. Peak
@@ -135,10 +136,14 @@ def run(repeat: int) -> dict:
         rows = [measure_workbook({"threaded": lo, "single": single}, path, repeat) for path in paths]
         trips = measure_round_trips(lo, Path(lo.session_dir) / "round-trip.xlsx")
     collab = next(r for r in rows if r["workbook"] == "collab_filter.xlsx")
+    others = [r for r in rows if r is not collab]
     return {"repeat": repeat, "workbooks": rows, "round_trip": trips, "targets": {
-        "engine_faster_than_libreoffice_on_collab_filter": collab["libreoffice_over_engine"] > 1.0,
-        "engine_faster_than_single_threaded_libreoffice_on_collab_filter":
-            collab["libreoffice_1thread_over_engine"] > 1.0,
+        "engine_5x_faster_than_libreoffice_on_collab_filter":
+            collab["libreoffice_over_engine"] >= TARGET_RATIO,
+        "engine_5x_faster_than_single_threaded_libreoffice_on_collab_filter":
+            collab["libreoffice_1thread_over_engine"] >= TARGET_RATIO,
+        "engine_not_slower_than_libreoffice_on_the_others":
+            all(r["libreoffice_over_engine"] >= 1.0 for r in others),
         "engine_peak_under_150_mb": all(r["engine_peak_mb"] < TARGET_PEAK_MB for r in rows)}}
 
 
