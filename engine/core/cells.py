@@ -71,6 +71,7 @@ class Table:
     totals_row_count: int = 0       # 0 or 1
     # column name -> the calculated-column formula as stored (without "="), for the columns with one
     calculated: tuple[tuple[str, str], ...] = ()
+    filtered: bool = False          # its AutoFilter has a criterion: its hidden rows are filtered out
 
     @property
     def data_rows(self) -> tuple[int, int]:
@@ -107,4 +108,6 @@ class Sheet:
         (SUBTOTAL 1-11 skip those, 101-111 every hidden row)."""
         if row not in self.hidden_rows:
             return False
-        return not by_filter_only or self.filter is not None and self.filter.r1 < row <= self.filter.r2
+        if not by_filter_only or self.filter is not None and self.filter.r1 < row <= self.filter.r2:
+            return True
+        return any(t.filtered and t.data_rows[0] <= row <= t.data_rows[1] for t in self.tables)

@@ -76,7 +76,10 @@ def parse_table(part: str, body: bytes, sheet: str, path: str) -> Table:
     if len(columns) != ref.width:
         raise WorkbookError(f"table {name} ({part}) names {len(columns)} columns but covers "
                             f"{ref.width} ({ref.a1(with_sheet=False)})", file=path, sheet=sheet)
+    auto_filter = next(_children(root, "autoFilter"), None)
     return Table(name, sheet, ref, tuple(columns),
                  header_row_count=_count(root, "headerRowCount", 1, part, path),
                  totals_row_count=_count(root, "totalsRowCount", 0, part, path),
-                 calculated=tuple(calculated))
+                 calculated=tuple(calculated),
+                 filtered=auto_filter is not None
+                 and next(_children(auto_filter, "filterColumn"), None) is not None)
