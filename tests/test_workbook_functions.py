@@ -26,6 +26,7 @@ from cellgrad.core.values import ExcelError
 from cellgrad.functions.workbook_information import RELEASE
 from cellgrad.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn
 
 from .builder import assert_same, calculated, row
@@ -126,9 +127,10 @@ def test_hidden_and_filtered_rows_as_libreoffice_computes_them(tmp_path: Path, o
         assert_same(expected[("S", cell)], book[f"S!{cell}"], formula)
 
 
-def _totals_table(path: Path) -> Path:
+def _totals_table(path: Path, *, filtered: bool = False) -> Path:
     """A table with a totals row as Excel makes it (Table Design > Total Row): the row's cell holds
-    SUBTOTAL(109,Table[Col]) and the column says totalsRowFunction="sum"; row 4 hidden by hand."""
+    SUBTOTAL(109,Table[Col]) and the column says totalsRowFunction="sum"; row 4 hidden by hand,
+    or (``filtered``) by the table's filter on Name."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Scores"
@@ -142,6 +144,9 @@ def _totals_table(path: Path) -> Path:
     table.tableColumns = [TableColumn(id=1, name="Name", totalsRowLabel="Total"),
                           TableColumn(id=2, name="Score", totalsRowFunction="sum"),
                           TableColumn(id=3, name="Weight", totalsRowFunction="average")]
+    if filtered:
+        table.autoFilter = AutoFilter(ref="A1:C5")
+        table.autoFilter.add_filter_column(0, ["Ana", "Ben", "Di"])
     ws.add_table(table)
     ws["E1"] = "=SUBTOTAL(9,Results[[#All],[Score]])"   # the totals row is a nested subtotal
     ws["E2"] = "=SUBTOTAL(9,B2:B6)"
@@ -162,6 +167,16 @@ def test_totals_row_as_libreoffice_computes_it(tmp_path: Path, office) -> None:
     # and as Excel's rules give them, Cy's row (4) hidden by hand
     assert_same(81.5 + 67.25 + 74.125, book["Scores!B6"], "SUBTOTAL(109,Results[Score])")
     assert_same(81.5 + 67.25 + 90.0 + 74.125, book["Scores!E2"], "nested totals row left out")
+
+
+def test_rows_a_table_filter_hides_are_left_out_by_every_function_num(tmp_path: Path,
+                                                                      office) -> None:
+    path = _totals_table(tmp_path / "filtered.xlsx", filtered=True)
+    book = Workbook.load(path, calculate=True)
+    assert_same(81.5 + 67.25 + 74.125, book["Scores!E2"], "SUBTOTAL(9,B2:B6), Cy filtered out")
+    expected = _libreoffice_values(office, path)
+    for (sheet, cell), value in expected.items():
+        assert_same(value, book[f"{sheet}!{cell}"], cell)
 
 
 # "ISFORMULA function": its example, A2:A5
