@@ -345,6 +345,7 @@ TEXT = [
     row('=SUBSTITUTE("Sales Data","Sales","Cost")', "Cost Data"),                # "SUBSTITUTE"
     row('=SUBSTITUTE("Quarter 1, 2008","1","2",1)', "Quarter 2, 2008"),
     row('=SUBSTITUTE("Quarter 1, 2011","1","2",3)', "Quarter 1, 2012"),
+    row('=SUBSTITUTE(" b ","","x",-2.5)', VALUE),           # rule: instance_num below 1, any old
     row('=FIND("M",A2)', 1.0), row('=FIND("m",A2)', 6.0), row('=FIND("M",A2,3)', 8.0),  # "FIND"
     row('=FIND("z",A2)', VALUE), row('=FIND("",A2,4)', 4.0),
     row('=SEARCH("e",B2,6)', 7.0), row("=SEARCH(B4,B3)", 8.0),                 # "SEARCH function"
@@ -367,6 +368,7 @@ TEXT = [
     row('=TEXT(1234.567,"$#,##0.00")', "$1,234.57"), row('=TEXT(0.285,"0.0%")', "28.5%"),
     row('=TEXT(1234.567,"#,##0")', "1,235"), row('=TEXT(12200000,"0.00E+00")', "1.22E+07"),
     row('=TEXT(5,"000")', "005"), row('=TEXT(5551234,"000-0000")', "555-1234"),
+    row('=LEN(TEXT(1E+45,"0"))', 46.0),                     # rule: every digit before the point
     row('=TEXT(-5,"0;(0)")', "(5)"), row('=TEXT(0,"0;-0;""zero""")', "zero"),
     row('=TEXT(1234.5,"#,##0.00 ""units""")', "1,234.50 units"), row('=TEXT(12345678,"#,##0,")', "12,346"),
     row('=TEXT(D1,"yyyy-mm-dd")', "2008-01-01"), row('=TEXT(D1,"mm/dd/yy")', "01/01/08"),

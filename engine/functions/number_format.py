@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..core.values import ErrorResult, ExcelError, format_number
 
@@ -103,8 +103,14 @@ def _group(text: str) -> str:
     return text[:head] + ",".join([digits] + groups) if digits else text
 
 
+# A double has up to 309 digits before the point: quantize needs room for all of them (the
+# default context's 28 digits made TEXT(1E+45,"0") raise InvalidOperation)
+_ALL_DIGITS = Context(prec=400)
+
+
 def _rounded(x: float, places: int) -> str:
-    return format(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+    return format(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                                            context=_ALL_DIGITS), "f")
 
 
 def _number(x: float, tokens: list[str]) -> str:

@@ -101,14 +101,14 @@ def trim(text: str) -> str:
 
 @excel_function("SUBSTITUTE", T, T, T, N, min_args=3)
 def substitute(text: str, old: str, new: str, instance: float | None = None) -> str:
-    """Every occurrence of old, or only the instance_num-th (below 1 is #VALUE!)."""
+    """Every occurrence of old, or only the instance_num-th (below 1 is #VALUE!, whatever old)."""
+    n = None if instance is None else int(instance)
+    if n is not None and n < 1:
+        raise ErrorResult(ExcelError.VALUE)
     if not old:
         return text
-    if instance is None:
+    if n is None:
         return _short(text.replace(old, new))
-    n = int(instance)
-    if n < 1:
-        raise ErrorResult(ExcelError.VALUE)
     at = -1
     for _ in range(n):
         at = text.find(old, at + 1)
