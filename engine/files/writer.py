@@ -182,8 +182,21 @@ def _patched(xml: bytes, changes: list[Change]) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     sheet_data = root.find(_q("sheetData"))
     _number_rows_and_cells(sheet_data)
+    # rows and cells looked up by number (a scan per change made a large save quadratic)
+    rows = {int(r.get("r")): r for r in sheet_data.iterchildren(_q("row"))}
+    cells_of: dict[int, dict[str, etree._Element]] = {}
     for _, row, col, value in sorted(changes, key=lambda c: (c[1], c[2])):
-        _set_value(_cell_element(_row_element(sheet_data, row), row, col), value)
+        row_element = rows.get(row)
+        if row_element is None:
+            row_element = rows[row] = _row_element(sheet_data, row)
+        cells = cells_of.get(row)
+        if cells is None:
+            cells = cells_of[row] = {c.get("r"): c for c in row_element.iterchildren(_q("c"))}
+        address = cell_name(row, col)
+        cell = cells.get(address)
+        if cell is None:
+            cell = cells[address] = _cell_element(row_element, row, col)
+        _set_value(cell, value)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
