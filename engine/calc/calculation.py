@@ -43,6 +43,8 @@ class Plan:
     elsewhere: list[Unit]   # affected but on another sheet than the one calculated: left stale
     function: Callable[[], None]
     version: int
+    stale: list[Cell | Block]            # what running it marks stale first, flattened
+    stale_elsewhere: list[Cell | Block]  # and what it leaves stale
 
     def __post_init__(self) -> None:
         self.size = _size(self.run)  # how many formula cells it computes
@@ -246,20 +248,26 @@ class Calculation:
 
     # -- marking -----------------------------------------------------------------------------------
     def _mark(self, unit: Unit) -> None:
+        for item in self._stale_with(unit):
+            item.dirty = True
+
+    def _stale_with(self, unit: Unit) -> list[Cell | Block]:
+        """What marking a unit stale marks: its cells, and the blocks that write them."""
         if type(unit) is Block:
-            unit.dirty = True
-            for cell in unit.cells:
-                cell.dirty = True
-            return
-        unit.dirty = True  # type: ignore[union-attr]
+            return [unit, *unit.cells]
+        items: list[Cell | Block] = [unit]  # type: ignore[list-item]
         block = self.block_of.get(unit)  # type: ignore[arg-type]
         if block is not None:
-            block.dirty = True
+            items.append(block)
         if unit.array_range is not None:  # type: ignore[union-attr]
             block = self._array_blocks[unit]  # type: ignore[index]
-            block.dirty = True
-            for member in block.outputs:
-                member.dirty = True
+            items += [block, *block.outputs]
+        return items
+
+    def _new_plan(self, run: list[Unit], elsewhere: list[Unit]) -> Plan:
+        return Plan(run, elsewhere, self._compile(run), self.graph.version,
+                    [item for unit in run for item in self._stale_with(unit)],
+                    [item for unit in elsewhere for item in self._stale_with(unit)])
 
     def _outputs(self, unit: Unit) -> Iterable[tuple[str, int, int]]:
         cells = unit.cells if type(unit) is Block else [unit]
@@ -294,11 +302,11 @@ class Calculation:
             self._recalculate_marked(sheet)
             return self.evaluations - before
         plan = self._plan(sheet)
-        for unit in plan.run:
-            self._mark(unit)
+        for item in plan.stale:
+            item.dirty = True
         plan.function()
-        for unit in plan.elsewhere:
-            self._mark(unit)
+        for item in plan.stale_elsewhere:
+            item.dirty = True
         self.stale = bool(plan.elsewhere)
         self.pending.clear()
         return plan.size
@@ -312,8 +320,7 @@ class Calculation:
             # Random cells of other sheets are recomputed when their sheet is: not stale meanwhile.
             elsewhere = [] if sheet is None else [
                 u for u in self.affected(self.pending, volatile=False) if _sheet_of(u) != sheet]
-            plan = Plan(run, elsewhere, self._compile(run), self.graph.version)
-            self._plans[key] = plan
+            plan = self._plans[key] = self._new_plan(run, elsewhere)
         return plan
 
     def _recalculate_marked(self, sheet: str | None) -> None:
@@ -337,10 +344,9 @@ class Calculation:
         """Excel's full recalculation (Ctrl+Alt+F9): every formula, whatever changed."""
         plan = self._full_plan
         if plan is None or plan.version != self.graph.version:
-            plan = self._full_plan = Plan(self.units, [], self._compile(self.units),
-                                          self.graph.version)
-        for unit in self.units:
-            self._mark(unit)
+            plan = self._full_plan = self._new_plan(self.units, [])
+        for item in plan.stale:
+            item.dirty = True
         plan.function()
         self.pending.clear()
         self.stale = False

@@ -8,11 +8,11 @@ number. Every other case — text, empty or logical inputs, an Excel error, a di
 square root of a negative number, an overflow, a function this backend does not translate — hands
 the cell to the exact interpreter. The fast path thus only ever stores what the interpreter would.
 
-A function is translated from its registry entry, never from a table of names here: a call over
-one range becomes the function's unrolled form (SUM's ``0.0 + a + b``) where it offers one, and a
-function whose arguments are all numbers, conditions or lazy branches calls its scalar rule
-directly (lazy branches as lambdas, so IF still evaluates only one). A scalar rule's result is
-checked to be a number before anything uses it.
+A function is translated from its registry entry, never from a table of names here: where it
+offers a compiled form, that is its source (SUM over a range: ``0.0 + a + b``; IF: a conditional
+expression); otherwise a function whose arguments are all numbers, conditions or lazy branches
+calls its scalar rule directly (lazy branches as lambdas, so only one is evaluated), and the
+rule's result is checked to be a number before anything uses it.
 
 Values that could hide an overflow (``x / inf`` is 0, ``EXP(-inf)`` is 0, a comparison with
 infinity is just False) are passed through ``_fin`` first, so an intermediate infinity always
@@ -66,6 +66,7 @@ def _num(x: object) -> float:
 
 _COMPARISONS = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
 _PLAIN_KINDS = {Arg.NUMBER, Arg.BOOL, Arg.LAZY}
+_RANGE_KINDS = (Arg.VALUES, Arg.GRID)
 
 
 def _plain(spec: FunctionSpec, n: int) -> bool:
@@ -156,14 +157,14 @@ class _CellCompiler:
         if spec is None:
             raise NotCompiled
         args = node.args
-        if spec.unrolled is not None and len(args) == 1 and type(args[0]) is AreaRef:
-            source = spec.unrolled(self.range_vars(args[0]))  # type: ignore[arg-type]
+        if spec.compiled is not None and len(args) == 1 and type(args[0]) is AreaRef \
+                and spec.kind(0) in _RANGE_KINDS:
+            source = spec.compiled(self.range_vars(args[0]))  # type: ignore[arg-type]
             if source is None:
                 raise NotCompiled
             return _Expr(source, True)
         if not _plain(spec, len(args)):
             raise NotCompiled
-        function = self.functions.setdefault(spec.name, f"_f{len(self.functions)}")
         sources, branches = [], []
         for i, arg in enumerate(args):
             kind = spec.params[i]
@@ -175,10 +176,18 @@ class _CellCompiler:
             else:
                 e = self.expr(arg)
                 branches.append(e)
-                sources.append(f"lambda: {e.src}")
-        call = f"{function}({', '.join(sources)})"
+                sources.append(e.src)
+        if spec.compiled is not None:
+            call = spec.compiled(sources)
+            if call is None:
+                raise NotCompiled
+        else:  # the scalar rule itself, lazy arguments as lambdas
+            function = self.functions.setdefault(spec.name, f"_f{len(self.functions)}")
+            arguments = [f"lambda: {s}" if spec.params[i] is Arg.LAZY else s
+                         for i, s in enumerate(sources)]
+            call = f"{function}({', '.join(arguments)})"
         if not branches:
-            return _Expr(f"_num({call})", True)
+            return _Expr(call if spec.compiled is not None else f"_num({call})", True)
         # the result is one of the branches: typed as they are
         if any(e.logical != branches[0].logical for e in branches):
             raise NotCompiled

@@ -19,7 +19,15 @@ def _if_kernel(ctx: ArrayContext, condition, then=None, otherwise=None):
     return ctx.ops.where(condition, then, otherwise)
 
 
-@excel_function("IF", Arg.BOOL, Arg.LAZY, Arg.LAZY, min_args=1, kernel=_if_kernel)
+def _if_compiled(sources: list[str]) -> str | None:
+    if len(sources) != 3:
+        return None  # an omitted branch is FALSE or 0
+    condition, then, otherwise = sources
+    return f"({then} if {condition} else {otherwise})"
+
+
+@excel_function("IF", Arg.BOOL, Arg.LAZY, Arg.LAZY, min_args=1, kernel=_if_kernel,
+                compiled=_if_compiled)
 def if_(condition: bool, then: Thunk | None = None, otherwise: Thunk | None = None) -> object:
     if condition:
         return then() if then is not None else True  # IF(cond) alone: the condition's TRUE

@@ -315,7 +315,7 @@ V = Arg.VALUES
 G = Arg.GRID
 
 
-# Kernels: one range per cell (an (N, h, w) Vec, empty cells 0). The unrolled forms add the
+# Kernels: one range per cell (an (N, h, w) Vec, empty cells 0). The compiled forms add the
 # range's numbers in order, as the scalar rules do.
 def _one_range(ctx: ArrayContext, args: tuple) -> Vec:
     if len(args) != 1:
@@ -333,11 +333,11 @@ def _sumsq_kernel(ctx: ArrayContext, *args):
 
 
 def added(terms: list[str]) -> str:
-    """Python source adding the terms in order (the compiled plans' unrolled sums)."""
+    """Python source adding the terms in order (the compiled plans' sums)."""
     return "(" + " + ".join(["0.0", *terms]) + ")"
 
 
-@excel_function("SUM", V, repeat=V, min_args=1, kernel=_sum_kernel, unrolled=added)
+@excel_function("SUM", V, repeat=V, min_args=1, kernel=_sum_kernel, compiled=added)
 def sum_(*args) -> float:
     total = 0.0
     for x in numbers(args):
@@ -346,7 +346,7 @@ def sum_(*args) -> float:
 
 
 @excel_function("SUMSQ", V, repeat=V, min_args=1, kernel=_sumsq_kernel,
-                unrolled=lambda names: added([f"{v} * {v}" for v in names]))
+                compiled=lambda names: added([f"{v} * {v}" for v in names]))
 def sumsq(*args) -> float:
     total = 0.0
     for x in numbers(args):

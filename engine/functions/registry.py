@@ -66,9 +66,11 @@ class FunctionSpec:
     # The same function over a block of cells as array operations, for the block evaluator and
     # torch (see cellgrad.functions.array_kernels): kernel(ctx, *args) -> backend array of shape (N,).
     kernel: Callable[..., Any] | None = None
-    # For the compiled plans, the Python source of a call over one range whose cells are the
-    # float variables given; None where that cannot be compiled (an empty AVERAGE).
-    unrolled: Callable[[list[str]], str | None] | None = None
+    # For the compiled plans, the Python source of a call given its arguments' sources: for a
+    # function of one range (SUM), the range's float variables; for any other, its arguments'
+    # expressions (a lazy one unevaluated: IF's is a conditional expression). None where it
+    # cannot be compiled (an empty AVERAGE). Without it, the plans call the scalar rule.
+    compiled: Callable[[list[str]], str | None] | None = None
     reads_cells: bool = False        # impl takes a reader of ranges first (SUMIF's resized sum_range)
     uses_book: bool = False          # impl takes the WorkbookContext first (ISFORMULA, SUBTOTAL)
 
@@ -90,12 +92,12 @@ REGISTRY: dict[str, FunctionSpec] = {}
 
 def excel_function(name: str, *params: Arg, repeat: Arg | tuple[Arg, ...] | None = None,
                    min_args: int | None = None, kernel: Callable[..., Any] | None = None,
-                   unrolled: Callable[[list[str]], str | None] | None = None,
+                   compiled: Callable[[list[str]], str | None] | None = None,
                    **flags: bool) -> Callable[[Callable], Callable]:
     """Register ``impl`` as Excel function ``name`` taking arguments of the given kinds.
 
     ``impl`` is the scalar rule, the definition every backend agrees with; ``kernel`` and
-    ``unrolled`` are optional faster forms of the same function (see :class:`FunctionSpec`).
+    ``compiled`` are optional faster forms of the same function (see :class:`FunctionSpec`).
     Every backend looks a function up here: none keeps a table of function names of its own.
     """
 
@@ -104,7 +106,7 @@ def excel_function(name: str, *params: Arg, repeat: Arg | tuple[Arg, ...] | None
             raise ValueError(f"{name} registered twice")
         REGISTRY[name] = FunctionSpec(
             name, impl, tuple(params), repeat,
-            len(params) if min_args is None else min_args, kernel=kernel, unrolled=unrolled,
+            len(params) if min_args is None else min_args, kernel=kernel, compiled=compiled,
             **flags)
         return impl
 

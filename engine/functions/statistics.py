@@ -23,7 +23,7 @@ def _count_kernel(ctx: ArrayContext, *args):
 
 
 @excel_function("COUNT", V, repeat=V, min_args=1, kernel=_count_kernel,
-                unrolled=lambda names: repr(float(len(names))))
+                compiled=lambda names: repr(float(len(names))))
 def count(*args) -> float:
     """Numbers only; errors, text and empty cells are not counted and do not propagate."""
     return float(sum(1 for _ in numbers(args, skip_errors=True, direct_text_is_error=False)))
@@ -49,14 +49,14 @@ def _average_kernel(ctx: ArrayContext, *args):
     return ctx.ops.sum(r.flat()) / ctx.ops.from_numbers(filled)
 
 
-def _average_unrolled(names: list[str]) -> str | None:
+def _average_compiled(names: list[str]) -> str | None:
     if not names:
         return None  # #DIV/0!
     return f"({added(names)} / {float(len(names))!r})"
 
 
 @excel_function("AVERAGE", V, repeat=V, min_args=1, kernel=_average_kernel,
-                unrolled=_average_unrolled)
+                compiled=_average_compiled)
 def average(*args) -> float:
     total, n = 0.0, 0
     for x in numbers(args):
