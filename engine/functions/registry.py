@@ -86,6 +86,12 @@ class FunctionSpec:
     def max_args(self) -> int | None:
         return None if self.repeat is not None else len(self.params)
 
+    @property
+    def takes_context(self) -> bool:
+        """Whether impl is given something before its arguments (a new such flag goes here too:
+        the compiled plans call impl with its arguments alone when this is False)."""
+        return self.uses_rng or self.uses_anchor or self.reads_cells or self.uses_book
+
 
 REGISTRY: dict[str, FunctionSpec] = {}
 
