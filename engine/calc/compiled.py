@@ -71,8 +71,8 @@ _RANGE_KINDS = (Arg.VALUES, Arg.GRID)
 
 def _plain(spec: FunctionSpec, n: int) -> bool:
     """Whether a call with ``n`` arguments can call the scalar rule on compiled values."""
-    if spec.repeat is not None or spec.volatile or spec.uses_rng or spec.uses_anchor \
-            or spec.array_result or spec.reference_result or spec.reads_cells or spec.uses_book:
+    if spec.repeat is not None or spec.volatile or spec.takes_context or spec.array_result \
+            or spec.reference_result:
         return False
     if not set(spec.params) <= _PLAIN_KINDS or not spec.min_args <= n <= len(spec.params):
         return False
