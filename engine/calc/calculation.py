@@ -34,6 +34,7 @@ from .interpreter import Interpreter
 
 Unit = Cell | Block
 MAX_GRIDS = 4096  # ranges whose cells are remembered
+MAX_GRID_CELLS = 1 << 16  # the largest of them
 WIDE = 64  # a formula reading this many cells is computed as array operations
 
 
@@ -142,11 +143,13 @@ class Calculation:
                 cells = self.sheets[rng.sheet].cells
             except KeyError:
                 raise ErrorResult(ExcelError.REF) from None
-            if len(self._grids) >= MAX_GRIDS:
-                self._grids.clear()  # ranges made at run time (OFFSET's) need not pile up
-            known = self._grids[rng] = (self.graph.version, [
+            known = (self.graph.version, [
                 [cells.get((r, c), ABSENT) for c in range(rng.c1, rng.c2 + 1)]
                 for r in range(rng.r1, rng.r2 + 1)])
+            if rng.size <= MAX_GRID_CELLS:  # a whole column is not worth keeping
+                if len(self._grids) >= MAX_GRIDS:
+                    self._grids.clear()  # ranges made at run time (OFFSET's) need not pile up
+                self._grids[rng] = known
         rows = known[1]
         for row in rows:
             for cell in row:
