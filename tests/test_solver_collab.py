@@ -5,6 +5,7 @@ engine and by LibreOffice. And one model computed three ways: at every step of a
 movielens_1hot and movielens_emb give dotprod's RMSE."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -37,6 +38,7 @@ def _handout() -> Path:
     return HANDOUT
 
 
+@functools.cache
 def _bound(sheet: str) -> float:
     cached = Workbook.load(reference_path("collab_filter.xlsx"))
     cell = read_model(cached, sheet).objective
