@@ -216,7 +216,8 @@ def test_errors_are_mapped_as_calc_exports_them(office, tmp_path):
 
 
 def test_error_table_covers_the_seven_excel_errors():
-    assert set(ERROR_CODES.values()) == set(ExcelError)
+    # LibreOffice 7.4 has no dynamic arrays: no code of its own for Excel 365's #SPILL! or #CALC!
+    assert set(ERROR_CODES.values()) == set(ExcelError) - {ExcelError.SPILL, ExcelError.CALC}
     assert excel_error(32767) is ExcelError.NA and excel_error(12345) is ExcelError.NA
 
 
