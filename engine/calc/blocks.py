@@ -507,8 +507,9 @@ class BlockEvaluator(Evaluator):
         super().__init__(NumpyOps(calc))
 
 
-def find_blocks(formulas: list[Cell], precedents: dict[Cell, set[Cell]]) -> list[Block]:
-    """Groups of at least MIN_BLOCK cells with one shared node whose cells do not read each other."""
+def find_blocks(formulas: list[Cell], reads_itself: Callable[[list[Cell]], bool]) -> list[Block]:
+    """Groups of at least MIN_BLOCK cells with one shared node whose cells do not read each other
+    (``reads_itself``: whether one of the cells given reads another)."""
     groups: dict[tuple[str, int], list[Cell]] = {}
     for cell in formulas:
         if cell.array_range is None and cell.node is not None:
@@ -517,8 +518,7 @@ def find_blocks(formulas: list[Cell], precedents: dict[Cell, set[Cell]]) -> list
     for (sheet, _), cells in groups.items():
         if len(cells) < MIN_BLOCK:
             continue
-        members = set(cells)
-        if any(precedents[c] & members for c in cells):
+        if reads_itself(cells):
             continue
         blocks.append(Block(sheet, cells[0].node, cells))  # type: ignore[arg-type]
     return blocks

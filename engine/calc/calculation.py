@@ -94,35 +94,14 @@ class Calculation:
 
     def _units(self, use_blocks: bool) -> list[Unit]:
         """The calculation order with each block in one place; no blocks if that would cycle."""
-        order = self.graph.order
-        blocks = find_blocks(order, self.graph.precedents) if use_blocks else []
-        if not blocks:
-            return list(order)
-        block_of = {cell: b for b in blocks for cell in b.cells}
-        unit = lambda c: block_of.get(c, c)  # noqa: E731
-        users: dict[Unit, set[Unit]] = {}
-        indegree: dict[Unit, int] = {}
-        for cell in order:
-            u = unit(cell)
-            indegree.setdefault(u, 0)
-            for p in self.graph.precedents[cell]:
-                pu = unit(p)
-                if pu is not u and u not in users.setdefault(pu, set()):
-                    users[pu].add(u)
-                    indegree[u] = indegree.get(u, 0) + 1
-        ready = [u for u, d in indegree.items() if d == 0]
-        units: list[Unit] = []
-        while ready:
-            u = ready.pop()
-            units.append(u)
-            for v in users.get(u, ()):
-                indegree[v] -= 1
-                if indegree[v] == 0:
-                    ready.append(v)
-        if len(units) != len(indegree):
-            return list(order)  # grouping would create a cycle between blocks: keep cells
-        self.block_of = block_of
-        return units
+        graph = self.graph
+        blocks = find_blocks(graph.formulas, graph.reads_itself) if use_blocks else []
+        units = graph.condensed_order([b.cells for b in blocks]) if blocks else None
+        if units is None:
+            return list(graph.order)  # no blocks, or grouping would make a cycle: keep cells
+        self.block_of = {cell: b for b in blocks for cell in b.cells}
+        block = {id(b.cells): b for b in blocks}
+        return [block[id(u)] if type(u) is list else u for u in units]  # type: ignore[misc]
 
     # -- the CellSource protocol used by the interpreter (pulls stale cells) --------------------
     def value(self, sheet: str, row: int, col: int) -> Scalar:
