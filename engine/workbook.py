@@ -29,7 +29,7 @@ from .core.errors import (CellgradError, DefinedNameError, FormulaError, Unsuppo
                           UnsupportedFunctionWarning, WorkbookError)
 from .core.ir import ArrayConst, Call, Const, Node
 from .core.parser import ParseError, parse_formula
-from .core.r1c1 import r1c1_key
+from .core.r1c1 import ColumnFills, r1c1_key
 from .core.references import Range, parse_cell, split_sheet
 from .core.structured import Tables
 from .core.values import ExcelError, Scalar
@@ -98,19 +98,24 @@ class Workbook:
         calls: dict[int, tuple[tuple[str, ...], bool]] = {}  # id(IR) -> (unknown functions, random)
         random_cells: list[Cell] = []
         for sheet in self.sheets.values():
+            fills = ColumnFills()
             for cell in sheet.cells.values():
                 master = same_formula.get(cell)  # first: a member's text is made when asked for
                 node = master.node if master is not None else None
                 if node is None:
                     if cell.formula is None:
                         continue
-                    key = r1c1_key(cell.formula, cell.row, cell.col)
+                    node = fills.find(cell.row, cell.col, cell.formula)  # type: ignore[assignment]
+                if node is None:
+                    key = r1c1_key(cell.formula, cell.row, cell.col)  # type: ignore[arg-type]
                     node = parsed.get((sheet.name, key)) if key is not None else None
                     if node is None:
                         node = self._parse(cell)
                         node = interned.setdefault(node, node)
                         if key is not None:
                             parsed[(sheet.name, key)] = node
+                    if key is not None:
+                        fills.start(cell.row, cell.col, cell.formula, node)  # type: ignore[arg-type]
                 found = calls.get(id(node))
                 if found is None:
                     found = calls[id(node)] = self._check_calls(node, cell)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from cellgrad import Workbook
 from cellgrad.core.parser import parse_formula
-from cellgrad.core.r1c1 import MovedFormula, r1c1_key
+from cellgrad.core.r1c1 import ColumnFills, MovedFormula, r1c1_key
 from cellgrad.core.values import ExcelError, Scalar
 from cellgrad.files.reader import read_workbook
 from openpyxl.formula.translate import Translator
@@ -166,6 +166,34 @@ def test_r1c1_keys_group_exactly_the_same_formulas() -> None:
             same_key = r1c1_key(text, row, col) == r1c1_key(other, orow, ocol)
             same_ir = parse_formula(text, row, col, sheet="S") == parse_formula(other, orow, ocol, sheet="S")
             assert same_key == same_ir == (group == ogroup), (text, other)
+
+
+# one column's formulas from row 2 down (C2, C3, ...)
+COLUMN_FILLS = [
+    ["=B2*2", "=B3*2", "=B4*2"],
+    ["=B2*2", "=B2*2", "=B4*2", "=B5*2"],
+    ["=$B$2+A2", "=$B$2+A3", "=$B$3+A4"],
+    ['="A2"&A2', '="A2"&A3', '="A3"&A4'],
+    ["=SUM(A:A)+SUM(1:2)", "=SUM(A:A)+SUM(2:3)", "=SUM(B:B)+SUM(3:4)"],
+    ["=LOG10(A2)", "=LOG10(A3)", "=LOG10(A3)"],
+    ["='A2'!A2", "='A2'!A3", "='A3'!A4"],
+    ["=A1048575", "=A1048576", "=#REF!", "=#REF!"],
+    ["=Table1[[#This Row],[B1]]", "=Table1[[#This Row],[B1]]"],
+]
+
+
+@pytest.mark.parametrize("texts", COLUMN_FILLS, ids=[t[0] for t in COLUMN_FILLS])
+def test_a_column_fill_is_joined_exactly_when_its_r1c1_form_is_the_cell_aboves(texts) -> None:
+    """ColumnFills finds a cell's R1C1 form from the cell above without computing its key."""
+    fills = ColumnFills()
+    above = None
+    for row, text in enumerate(texts, start=2):
+        key = r1c1_key(text, row, 3)
+        found = fills.find(row, 3, text)
+        assert found == (key if key is not None and key == above else None), text
+        if found is None and key is not None:
+            fills.start(row, 3, text, key)
+        above = key
 
 
 def test_a_structured_reference_has_no_r1c1_key() -> None:

@@ -149,6 +149,34 @@ class MovedFormula:
         return "".join(out)
 
 
+class ColumnFills:
+    """Recognises a formula filled down a column without computing its key: a cell whose text is
+    the text of its run's first cell moved down to it has that cell's R1C1 form, and writing the
+    moved text is a fraction of the cost of a key (files written without shared formulas, as
+    openpyxl writes them, repeat each filled formula in full)."""
+
+    def __init__(self) -> None:
+        # per column: [last row, first row, first text, its MovedFormula once needed, value]
+        self._runs: dict[int, list] = {}
+
+    def find(self, row: int, col: int, formula: str) -> object | None:
+        """The value of the run this formula continues (the cell above is in it), or None."""
+        run = self._runs.get(col)
+        if run is None or run[0] != row - 1:
+            return None
+        if run[3] is None:
+            run[3] = MovedFormula(run[2])
+        moved = run[3].at(row - run[1], 0)
+        if moved != formula or moved.count("#REF!") != run[2].count("#REF!"):
+            return None  # another formula, or a reference moved off the grid (not the same form)
+        run[0] = row
+        return run[4]
+
+    def start(self, row: int, col: int, formula: str, value: object) -> None:
+        """A formula with an R1C1 key (``value`` stands for it) begins a run in its column."""
+        self._runs[col] = [row, row, formula, None, value]
+
+
 @functools.lru_cache(maxsize=None)
 def _letters(index: int) -> str:
     return column_letters(index)
