@@ -156,7 +156,7 @@ class ColumnFills:
     openpyxl writes them, repeat each filled formula in full)."""
 
     def __init__(self) -> None:
-        # per column: [last row, first row, first text, its MovedFormula once needed, value]
+        # per column: [last row, first row, first text, its moved form once needed, value]
         self._runs: dict[int, list] = {}
 
     def find(self, row: int, col: int, formula: str) -> object | None:
@@ -165,9 +165,10 @@ class ColumnFills:
         if run is None or run[0] != row - 1:
             return None
         if run[3] is None:
-            run[3] = MovedFormula(run[2])
-        moved = run[3].at(row - run[1], 0)
-        if moved != formula or moved.count("#REF!") != run[2].count("#REF!"):
+            run[3] = _moved_down(run[2])
+        template, rows, last = run[3]
+        down = row - run[1]
+        if last + down > MAX_ROW or template % tuple([r + down for r in rows]) != formula:
             return None  # another formula, or a reference moved off the grid (not the same form)
         run[0] = row
         return run[4]
@@ -175,6 +176,26 @@ class ColumnFills:
     def start(self, row: int, col: int, formula: str, value: object) -> None:
         """A formula with an R1C1 key (``value`` stands for it) begins a run in its column."""
         self._runs[col] = [row, row, formula, None, value]
+
+
+def _moved_down(formula: str) -> tuple[str, tuple[int, ...], int]:
+    """The formula as a %-template in which only its relative rows vary: moved down, its columns
+    and absolute rows stay as written. Also its relative rows, and the largest."""
+    template: list[str] = []
+    rows: list[int] = []
+    for piece in MovedFormula(formula).pieces:
+        if type(piece) is str:
+            template.append(piece.replace("%", "%%"))
+            continue
+        is_row, absolute, index = piece  # type: ignore[misc]
+        if not is_row:
+            template.append(("$" if absolute else "") + _letters(index))
+        elif absolute:
+            template.append(f"${index}")
+        else:
+            template.append("%d")
+            rows.append(index)
+    return "".join(template), tuple(rows), max(rows, default=0)
 
 
 @functools.lru_cache(maxsize=None)
