@@ -86,49 +86,51 @@ class DependencyGraph:
         self.dynamic_blocks: dict[int, tuple[Range, list[Cell]]] = {}
         self.version = 0  # bumped when an edge appears: plans built from older edges are stale
         self.formulas: list[Cell] = []
-        self.number: dict[Cell, int] = {}  # a formula cell's place in ``formulas``
         self._spans: dict[str, tuple[int, int]] = {}  # each sheet's formulas are consecutive
-        producers: dict[str, tuple[list[int], list[int]]] = {}  # per sheet: address, formula
-        groups: dict[tuple[str, int], list[int]] = {}
         members: list[Cell] = []  # an array formula's other cells: produced by its master
         for name, sheet in sheets.items():
-            keys: list[int] = []
-            numbers: list[int] = []
             start = len(self.formulas)
-            for cell in sheet.cells.values():
-                if cell.node is not None:
-                    i = self.number[cell] = len(self.formulas)
-                    groups.setdefault((name, id(cell.node)), []).append(i)
-                    keys.append(cell.row * KEY + cell.col)
-                    numbers.append(i)
-                    self.formulas.append(cell)
-                elif cell.master is not None:
-                    members.append(cell)
+            self.formulas += [c for c in sheet.cells.values() if c.node is not None]
             self._spans[name] = (start, len(self.formulas))
-            producers[name] = (keys, numbers)
-        for cell in members:  # masters may be on any sheet: all are numbered by now
-            keys, numbers = producers[cell.sheet]
-            keys.append(cell.row * KEY + cell.col)
-            numbers.append(self.number.get(cell.master, -1))  # type: ignore[arg-type]
+            members += [c for c in sheet.cells.values() if c.node is None and c.master is not None]
         n = len(self.formulas)
+        self.number: dict[Cell, int] = dict(zip(self.formulas, range(n)))  # place in ``formulas``
         self._rows = np.fromiter((c.row for c in self.formulas), np.int64, n)
         self._cols = np.fromiter((c.col for c in self.formulas), np.int64, n)
+        nodes = np.fromiter((id(c.node) for c in self.formulas), np.int64, n)
+        # per sheet: the addresses its formulas compute, and which formula computes each
+        producers = {name: (self._rows[a:b] * KEY + self._cols[a:b], np.arange(a, b))
+                     for name, (a, b) in self._spans.items()}
+        if members:  # masters may be on any sheet: all are numbered by now
+            member_keys: dict[str, list[int]] = defaultdict(list)
+            masters: dict[str, list[int]] = defaultdict(list)
+            for cell in members:
+                member_keys[cell.sheet].append(cell.row * KEY + cell.col)
+                masters[cell.sheet].append(self.number.get(cell.master, -1))  # type: ignore[arg-type]
+            for name, keys in member_keys.items():
+                producers[name] = (np.concatenate([producers[name][0], keys]),
+                                   np.concatenate([producers[name][1], masters[name]]))
         reads: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
         edges: list[tuple[np.ndarray, np.ndarray]] = []  # (reader, producer) numbers
         patterns: dict[int, list[CellRef | AreaRef]] = {}
-        for (sheet, node_id), group in groups.items():
-            pattern = patterns.get(node_id)
-            if pattern is None:
-                pattern = patterns[node_id] = list(_reference_nodes(self.formulas[group[0]].node))  # type: ignore[arg-type]
-            if pattern:
-                self._read_pattern(sheet, pattern, np.array(group, np.int64), reads, edges)
+        for sheet, (start, end) in self._spans.items():
+            # the cells of one sheet sharing one node: consecutive once sorted by node
+            by_node = start + np.argsort(nodes[start:end], kind="stable")
+            cuts = np.flatnonzero(np.diff(nodes[by_node])) + 1
+            for group in np.split(by_node, cuts) if len(by_node) else ():
+                node = self.formulas[group[0]].node
+                pattern = patterns.get(id(node))
+                if pattern is None:
+                    pattern = patterns[id(node)] = list(_reference_nodes(node))  # type: ignore[arg-type]
+                if pattern:
+                    self._read_pattern(sheet, pattern, group, reads, edges)
         m = max(n, 1)
         # per sheet read: the addresses read (row * KEY + col, sorted) and who reads each
         self._read: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for sheet, parts in reads.items():
             pairs = _distinct(np.concatenate([k * m + r for k, r in parts]))
             self._read[sheet] = read = (pairs // m, pairs % m)
-            if producers.get(sheet, ((),))[0]:
+            if len(producers.get(sheet, ((),))[0]):
                 edges.append(_produced(read, producers[sheet]))
         pairs = _distinct(np.concatenate([r * m + p for r, p in edges])) if edges \
             else np.zeros(0, np.int64)
@@ -337,12 +339,11 @@ def _gather(grouped: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndar
 
 
 def _produced(read: tuple[np.ndarray, np.ndarray],
-              producers: tuple[list[int], list[int]]) -> tuple[np.ndarray, np.ndarray]:
+              producers: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """(reader, producer) for each address read on a sheet that a formula there computes."""
     keys, readers = read
-    at = np.array(producers[0], np.int64)
-    by_address = np.argsort(at)
-    at, numbers = at[by_address], np.array(producers[1], np.int64)[by_address]
+    by_address = np.argsort(producers[0])
+    at, numbers = producers[0][by_address], producers[1][by_address]
     i = np.minimum(np.searchsorted(at, keys), len(at) - 1)
     hit = (at[i] == keys) & (numbers[i] >= 0)
     return readers[hit], numbers[i[hit]]
