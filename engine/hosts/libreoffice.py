@@ -44,6 +44,7 @@ WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 600.0
 STOP_TIMEOUT = 10.0
+KILL_WAIT = 5.0  # seconds to wait for a killed process group to be gone
 SINGLE_THREADED_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Calculation"><prop oor:name="UseThreadedCalculationForFormulaGroups" oor:op="fuse"><value>false</value></prop></item>
@@ -440,7 +441,11 @@ def _kill_group(group: int) -> None:
     try:
         os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        pass  # already gone
+        return  # already gone
+    # SIGKILL is delivered asynchronously: on a busy machine soffice.bin outlived the return
+    deadline = time.monotonic() + KILL_WAIT
+    while processes_in_group(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def processes_in_group(group: int) -> list[int]:
