@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import attrgetter
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -95,9 +96,9 @@ class DependencyGraph:
             members += [c for c in sheet.cells.values() if c.node is None and c.master is not None]
         n = len(self.formulas)
         self.number: dict[Cell, int] = dict(zip(self.formulas, range(n)))  # place in ``formulas``
-        self._rows = np.fromiter((c.row for c in self.formulas), np.int64, n)
-        self._cols = np.fromiter((c.col for c in self.formulas), np.int64, n)
-        nodes = np.fromiter((id(c.node) for c in self.formulas), np.int64, n)
+        self._rows = np.fromiter(map(attrgetter("row"), self.formulas), np.int64, n)
+        self._cols = np.fromiter(map(attrgetter("col"), self.formulas), np.int64, n)
+        nodes = np.fromiter(map(id, map(attrgetter("node"), self.formulas)), np.int64, n)
         # per sheet: the addresses its formulas compute, and which formula computes each
         producers = {name: (self._rows[a:b] * KEY + self._cols[a:b], np.arange(a, b))
                      for name, (a, b) in self._spans.items()}
