@@ -124,7 +124,7 @@ def test_the_engines_losses_are_the_tabs_loss_cell_after_reset_and_run(compared)
 
 
 def test_history_is_a_dataframe_with_pandas():
-    pandas = pytest.importorskip("pandas", reason="pandas is the optional extra cellgrad[pandas]")
+    import pandas  # the optional extra cellgrad[pandas]; the test extra installs it
     from cellgrad.cli.compare import history
     frame = history(HANDOUT, 3)
     assert isinstance(frame, pandas.DataFrame)
