@@ -448,8 +448,8 @@ ARRAYS = [
 def test_dynamic_arrays(target: str, formula: str, expected: list[list[object]]) -> None:
     book = calculated({"S": {**ARRAY_CELLS, target: formula}})
     got = book.values(f"S!{target}")
-    for want_row, got_row in zip(expected, got):
-        for want, value in zip(want_row, got_row):
+    for want_row, got_row in zip(expected, got, strict=True):
+        for want, value in zip(want_row, got_row, strict=True):
             assert_same(want, value, formula)
 
 
@@ -551,6 +551,6 @@ HELPERS = [
 @pytest.mark.parametrize("target, formula, expected", [pytest.param(*p.values, id=p.id) for p in HELPERS])
 def test_lambda_helpers(target: str, formula: str, expected: list[list[object]]) -> None:
     book = calculated({"S": {**HELPER_CELLS, target: formula}})
-    for want_row, got_row in zip(expected, book.values(f"S!{target}")):
-        for want, value in zip(want_row, got_row):
+    for want_row, got_row in zip(expected, book.values(f"S!{target}"), strict=True):
+        for want, value in zip(want_row, got_row, strict=True):
             assert_same(want, value, formula)
