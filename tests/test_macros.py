@@ -333,7 +333,7 @@ def test_cli_table_shows_six_significant_digits_json_every_digit(capsys):
     for line, epoch in zip(rows, epochs, strict=True):
         shown = line.split()
         assert shown[0] == str(epoch["epoch"])
-        for text, key in zip(shown[1:], ("a", "b", "loss", "lr")):
+        for text, key in zip(shown[1:], ("a", "b", "loss", "lr"), strict=True):
             assert text == f"{epoch[key]:.6g}"
     assert len(repr(epochs[1]["a"])) > 10  # JSON: the double itself, not 6 digits
 
