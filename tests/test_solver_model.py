@@ -17,7 +17,7 @@ from cellgrad.ml.solver.solve import DEFAULT_RESTARTS
 from cellgrad.workbook import Workbook
 
 from .builder import write_workbook
-from .conftest import ROOT, reference_path
+from .conftest import ROOT, reference_path, require
 
 QUICK = Settings(restarts=0, max_seconds=10)
 
@@ -237,6 +237,20 @@ def test_the_input_is_never_the_output(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "refusing to overwrite the source" in err
     assert source.read_bytes() == before
+
+
+def test_a_folder_where_no_file_can_be_made_is_refused_before_the_search(tmp_path, capsys):
+    """/proc exists and os.access calls it writable for root, yet no file can be created there:
+    one line, exit 2, before any search (it used to be a traceback after the search)."""
+    require(Path("/proc").is_dir(), "no /proc on this system")
+    source = write_workbook(tmp_path / "in.xlsx", {"S": {"A1": 1.0, "C1": "=A1^2"}},
+                            sheet_names=_model_names("S!$C$1", "S!$A$1"))
+    before = source.read_bytes()
+    code = main(["solve", str(source), "S", "--out", "/proc/solved.xlsx"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.err.count("\n") == 1 and "/proc" in captured.err
+    assert "not writable" in captured.err and "Traceback" not in captured.err
+    assert captured.out == "" and source.read_bytes() == before
 
 
 def test_a_real_process_prints_no_traceback(tmp_path):

@@ -15,9 +15,10 @@ def atomic_path(target: str) -> Iterator[str]:
     directory = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(directory):
         raise WorkbookError("output directory does not exist", file=directory)
-    if not os.access(directory, os.W_OK):
-        raise WorkbookError("output directory is not writable", file=directory)
-    fd, tmp = tempfile.mkstemp(prefix=".cellgrad-", suffix=os.path.splitext(target)[1], dir=directory)
+    try:  # the attempt itself, not os.access, which says yes to root (and to /proc)
+        fd, tmp = tempfile.mkstemp(prefix=".cellgrad-", suffix=os.path.splitext(target)[1], dir=directory)
+    except OSError as exc:
+        raise WorkbookError(f"output directory is not writable ({exc.strerror})", file=directory) from None
     os.close(fd)
     try:
         yield tmp
@@ -27,6 +28,18 @@ def atomic_path(target: str) -> Iterator[str]:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def check_directory(directory: str) -> None:
+    """Before any work: ``directory`` exists and a file can be made in it (a probe file, since
+    os.access says yes to root, and to /proc)."""
+    if not os.path.isdir(directory):
+        raise WorkbookError("output directory does not exist", file=directory)
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise WorkbookError(f"output directory is not writable ({exc.strerror})", file=directory) from None
 
 
 def _umask() -> int:

@@ -22,7 +22,7 @@ from lxml import etree
 from ..core.errors import WorkbookError
 from ..core.references import cell_name
 from ..core.values import ExcelError
-from .atomic import atomic_path
+from .atomic import atomic_path, check_directory
 from .reader import package_without_pivot_tables
 
 Change = tuple[str, int, int, object]  # (sheet, row, column, new value)
@@ -75,11 +75,7 @@ def check_output(source: str, out: str) -> None:
         kind = "a macro-enabled workbook" if wanted in (".xlsm", ".xltm") else "a workbook without macros"
         raise WorkbookError(f"the copy of {os.path.basename(source)} is {kind}: name it {wanted}, "
                             f"not {given or 'without an extension'} (Excel refuses a mismatch)", file=out)
-    directory = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(directory):
-        raise WorkbookError("output directory does not exist", file=directory)
-    if not os.access(directory, os.W_OK):
-        raise WorkbookError("output directory is not writable", file=directory)
+    check_directory(os.path.dirname(os.path.abspath(out)))
 
 
 def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
