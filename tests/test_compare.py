@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -161,7 +162,20 @@ BAD = [
     (lambda tmp: [str(HANDOUT), "--out", str(tmp / "file.txt")], "--out must be a directory"),
     (lambda tmp: [str(HANDOUT), "--csv", str(tmp / "no" / "h.csv")], "--csv: the folder does not exist"),
     (lambda tmp: [str(tmp / "missing.xlsm")], "missing.xlsm"),
+    (lambda tmp: [str(HANDOUT), "--out", str(tmp / "file.txt" / "sub")], "cannot create the output directory"),
 ]
+
+
+@pytest.mark.parametrize("option", ["--csv", "--out"])
+def test_no_output_overwrites_the_workbook(tmp_path, capsys, option):
+    """--csv naming the workbook, or --out holding a workbook named like one of its files."""
+    source = tmp_path / ("compare.csv" if option == "--out" else "graddesc.xlsm")
+    source.write_bytes(HANDOUT.read_bytes())
+    target = str(tmp_path if option == "--out" else source)
+    assert main(["compare", str(source), option, target, "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "would overwrite the workbook" in err and "Traceback" not in err
+    assert source.read_bytes() == HANDOUT.read_bytes() and os.listdir(tmp_path) == [source.name]
 
 
 @pytest.mark.parametrize("args, message", BAD)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 
 from ..core.errors import WorkbookError
 from ..core.values import ExcelError
-from ..files.atomic import write_bytes
+from ..files.atomic import make_directory, write_bytes
 from ..sheets.books import DEFINITIONS, handout, package
 from ..workbook import Workbook
 from .progress import Progress, verdict
@@ -28,22 +27,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"handouts to build (default: all of {', '.join(DEFINITIONS)})")
     parser.add_argument("--out", default=os.curdir, metavar="DIR",
                         help="directory to write into, created if missing (default: the current one)")
-
-
-def _check_directory(directory: str) -> None:
-    """Make it if missing, and fail before writing anything; a probe file, since os.access says
-    yes to root."""
-    if os.path.exists(directory) and not os.path.isdir(directory):
-        raise WorkbookError("output path is not a directory", file=directory)
-    try:
-        os.makedirs(directory, exist_ok=True)
-    except OSError as exc:
-        raise WorkbookError(f"cannot create the output directory ({exc.strerror})", file=directory) from None
-    try:
-        with tempfile.TemporaryFile(dir=directory):
-            pass
-    except OSError as exc:
-        raise WorkbookError(f"output directory is not writable ({exc.strerror})", file=directory) from None
 
 
 def _write(path: str, data: bytes) -> None:
@@ -87,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         for i, name in enumerate(names):
             bar.update(i, f"{name}: definition and reset")
             books.append(handout(name))
-        _check_directory(args.out)
+        make_directory(args.out)
         packages = []
         for i, book in enumerate(books):
             bar.update(len(names) + i, f"{book.filename}: package")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.errors import MacroError, WorkbookError
-from ..files.atomic import write_bytes
+from ..files.atomic import make_directory, write_bytes
 from .arguments import count
 from .progress import Progress, verdict
 
@@ -39,6 +39,7 @@ DEFAULT_EPOCHS = 50
 DEFAULT_TARGET = 1.0
 ACROSS_ENGINES = 1e-9   # relative, float64: the engine and torch must agree per epoch
 STEM = "compare"        # DIR/compare.txt, .json, .csv, .png, .svg
+OUT_FILES = ("txt", "json", "csv", "png", "svg")
 
 
 @dataclass
@@ -290,12 +291,11 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         _write(args.csv, csv_text(result).encode())
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
         files = {"txt": text.encode(), "json": json.dumps(report, indent=1).encode(),
                  "csv": csv_text(result).encode(), "png": _picture(report, "png"),
                  "svg": _picture(report, "svg")}
-        for ext, data in files.items():
-            _write(os.path.join(args.out, f"{STEM}.{ext}"), data)
+        for ext in OUT_FILES:
+            _write(_out_file(args.out, ext), files[ext])
     verdict(summary(result), json_on_stdout=args.json)
     diffs = [c.max_rel_diff for c in result.curves if c.max_rel_diff is not None]
     return 1 if diffs and max(diffs) > ACROSS_ENGINES else 0
@@ -311,8 +311,24 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise WorkbookError("--csv: the folder does not exist", file=args.csv)
         if os.path.isdir(args.csv):
             raise WorkbookError("--csv must name a file, not a directory", file=args.csv)
+    targets = [args.csv] if args.csv else []
+    targets += [_out_file(args.out, ext) for ext in OUT_FILES] if args.out else []
+    for target in targets:
+        if _same_file(target, args.workbook):
+            raise WorkbookError("would overwrite the workbook; choose another output", file=target)
     if not math.isfinite(args.target):
         raise WorkbookError(f"--target must be a finite number, not {args.target}")
+    if args.out:
+        make_directory(args.out)
+
+
+def _out_file(directory: str, ext: str) -> str:
+    return os.path.join(directory, f"{STEM}.{ext}")
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b) or (
+        os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b))
 
 
 def _write(path: str, data: bytes) -> None:

@@ -42,6 +42,17 @@ def check_directory(directory: str) -> None:
         raise WorkbookError(f"output directory is not writable ({exc.strerror})", file=directory) from None
 
 
+def make_directory(directory: str) -> None:
+    """An output folder, created if missing, checked before any work as :func:`check_directory`."""
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise WorkbookError("output path is not a directory", file=directory)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise WorkbookError(f"cannot create the output directory ({exc.strerror})", file=directory) from None
+    check_directory(directory)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
