@@ -14,7 +14,6 @@ import os
 import time
 from dataclasses import dataclass
 
-from ..core.errors import WorkbookError
 from ..core.values import ExcelError
 from ..files.atomic import make_directory, write_bytes
 from ..sheets.books import DEFINITIONS, handout, package
@@ -27,13 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"handouts to build (default: all of {', '.join(DEFINITIONS)})")
     parser.add_argument("--out", default=os.curdir, metavar="DIR",
                         help="directory to write into, created if missing (default: the current one)")
-
-
-def _write(path: str, data: bytes) -> None:
-    try:
-        write_bytes(path, data)
-    except OSError as exc:
-        raise WorkbookError(f"cannot write ({exc.strerror})", file=path) from None
 
 
 @dataclass
@@ -76,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             bar.update(len(names) + i, f"{book.filename}: package")
             packages.append((os.path.join(args.out, book.filename), package(book)))
         for path, data in packages:
-            _write(path, data)
+            write_bytes(path, data)
         reports = []
         for i, (path, _) in enumerate(packages):
             bar.update(2 * len(names) + i, f"{os.path.basename(path)}: engine check")

@@ -289,13 +289,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     if args.csv:
-        _write(args.csv, csv_text(result).encode())
+        write_bytes(args.csv, csv_text(result).encode())
     if args.out:
         files = {"txt": text.encode(), "json": json.dumps(report, indent=1).encode(),
                  "csv": csv_text(result).encode(), "png": _picture(report, "png"),
                  "svg": _picture(report, "svg")}
         for ext in OUT_FILES:
-            _write(_out_file(args.out, ext), files[ext])
+            write_bytes(_out_file(args.out, ext), files[ext])
     verdict(summary(result), json_on_stdout=args.json)
     diffs = [c.max_rel_diff for c in result.curves if c.max_rel_diff is not None]
     return 1 if diffs and max(diffs) > ACROSS_ENGINES else 0
@@ -329,10 +329,3 @@ def _out_file(directory: str, ext: str) -> str:
 def _same_file(a: str, b: str) -> bool:
     return os.path.abspath(a) == os.path.abspath(b) or (
         os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b))
-
-
-def _write(path: str, data: bytes) -> None:
-    try:
-        write_bytes(path, data)
-    except OSError as exc:
-        raise WorkbookError(f"cannot write ({exc.strerror})", file=path) from None

@@ -60,6 +60,11 @@ def _umask() -> int:
 
 
 def write_bytes(target: str, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
+    """``data`` into ``target`` atomically; a failed write (disk full, a name that is a folder)
+    is a WorkbookError naming ``target``."""
+    try:
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+    except OSError as exc:
+        raise WorkbookError(f"cannot write ({exc.strerror})", file=target) from None
