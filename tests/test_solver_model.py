@@ -253,6 +253,17 @@ def test_a_folder_where_no_file_can_be_made_is_refused_before_the_search(tmp_pat
     assert captured.out == "" and source.read_bytes() == before
 
 
+@pytest.mark.parametrize("option, value, says", [
+    ("--multistart", "x", "not a whole number: 'x'"), ("--multistart", "-1", "must be 0 or more"),
+    ("--max-seconds", "x", "not a number: 'x'"), ("--max-seconds", "0", "not a positive number"),
+])
+def test_bad_option_values_are_usage_errors(capsys, option, value, says):
+    with pytest.raises(SystemExit) as caught:
+        main(["solve", "in.xlsx", "S", option, value])
+    assert caught.value.code == 2
+    assert f"argument {option}: {says}" in capsys.readouterr().err
+
+
 def test_a_real_process_prints_no_traceback(tmp_path):
     source = reference_path("collab_filter.xlsx")
     result = subprocess.run([sys.executable, "-m", "cellgrad", "solve", str(source), "movielens_emb"],

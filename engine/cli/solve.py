@@ -16,6 +16,7 @@ import argparse
 import json
 import time
 
+from .arguments import count
 from .progress import Progress, verdict
 
 EXIT_INTERRUPTED = 130
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=("lbfgs", "adam"),
                         help="for GRG Nonlinear without constraints: torch.optim.LBFGS (default) "
                         "or torch.optim.Adam")
-    parser.add_argument("--multistart", type=_non_negative_int, metavar="N",
+    parser.add_argument("--multistart", type=count, metavar="N",
                         help="random restarts after the run from the workbook's values; the best "
                         "result wins (default: the model's Multistart population, else 10 without "
                         "constraints, else 0)")
@@ -78,15 +79,11 @@ def _run_name(index: int) -> str:
     return "from the workbook's values" if index == 0 else f"random restart {index}"
 
 
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
-    return value
-
-
 def _positive_float(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
     return value
