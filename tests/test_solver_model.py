@@ -255,7 +255,7 @@ def test_a_folder_where_no_file_can_be_made_is_refused_before_the_search(tmp_pat
 
 @pytest.mark.parametrize("option, value, says", [
     ("--multistart", "x", "not a whole number: 'x'"), ("--multistart", "-1", "must be 0 or more"),
-    ("--max-seconds", "x", "not a number: 'x'"), ("--max-seconds", "0", "not a positive number"),
+    ("--max-seconds", "x", "not a number: 'x'"), ("--max-seconds", "0", "0 is not a positive number"),
 ])
 def test_bad_option_values_are_usage_errors(capsys, option, value, says):
     with pytest.raises(SystemExit) as caught:
