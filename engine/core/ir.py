@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from .references import Range, cell_name, column_letters, quote_sheet
+from .references import Range, column_letters, quote_sheet
 from .values import ExcelError, Scalar, format_number
 
 
@@ -122,10 +122,6 @@ class Call(Node):
         return self.args
 
 
-def functions_called(node: Node) -> set[str]:
-    return {n.name for n in node.walk() if isinstance(n, Call)}
-
-
 # --- back to A1 text (for messages and for comparing formulas) -------------------------------
 def _ref_text(row: int, col: int, row_abs: bool, col_abs: bool, at: tuple[int, int]) -> str:
     r = row if row_abs else at[0] + row
@@ -177,8 +173,3 @@ def to_a1(node: Node, row: int, col: int) -> str:
         raise TypeError(n)
 
     return text(node)
-
-
-def anchored_cell(ref: CellRef, row: int, col: int) -> str:
-    r, c = ref.at(row, col)
-    return cell_name(r, c)
