@@ -16,7 +16,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from ...core.errors import SolverError, WorkbookError
+from ...core.errors import SolverError
 from ...core.references import Range
 from ...files.added_sheet import add_sheet
 from ...files.atomic import atomic_path
