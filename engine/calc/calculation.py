@@ -8,7 +8,9 @@ a later change of that cell recalculates the reader.
 After inputs change, only what depends on them is recomputed, following a *plan*: the ordered
 units reachable from the changed inputs (and the volatile random cells), compiled once into
 straight-line code (:mod:`cellgrad.calc.compiled`) and cached by the set of changed inputs. A macro that
-pastes the same ranges epoch after epoch thus reuses one plan.
+pastes the same ranges epoch after epoch thus reuses one plan. The full recalculation's plan is
+compiled only when it runs a second time: compiling every formula costs several times what
+computing them once does, and a workbook opened to be read is calculated only once.
 
 As in Excel, reading a cell never recalculates it in manual mode: a macro that copies a
 dependent cell before ``Calculate`` copies the stale value, as Excel would.
@@ -46,6 +48,7 @@ class Plan:
     version: int
     stale: list[Cell | Block]            # what running it marks stale first, flattened
     stale_elsewhere: list[Cell | Block]  # and what it leaves stale
+    compiled: bool = True                # False: ``function`` runs the units one by one
 
     def __post_init__(self) -> None:
         self.size = _size(self.run)  # how many formula cells it computes
@@ -246,10 +249,20 @@ class Calculation:
             items += [block, *block.outputs]
         return items
 
-    def _new_plan(self, run: list[Unit], elsewhere: list[Unit]) -> Plan:
-        return Plan(run, elsewhere, self._compile(run), self.graph.version,
+    def _new_plan(self, run: list[Unit], elsewhere: list[Unit], compiled: bool = True) -> Plan:
+        function = self._compile(run) if compiled else lambda: self._run_units(run)
+        return Plan(run, elsewhere, function, self.graph.version,
                     [item for unit in run for item in self._stale_with(unit)],
-                    [item for unit in elsewhere for item in self._stale_with(unit)])
+                    [item for unit in elsewhere for item in self._stale_with(unit)], compiled)
+
+    def _run_units(self, units: list[Unit]) -> None:
+        """What a compiled plan computes, unit by unit through what its fast path falls back to
+        (blocks through the numpy backend, cells through the interpreter)."""
+        for unit in units:
+            if type(unit) is Block:
+                self._evaluate_block(unit)
+            else:
+                self._evaluate(unit)  # type: ignore[arg-type]
 
     def _outputs(self, unit: Unit) -> Iterable[tuple[str, int, int]]:
         cells = unit.cells if type(unit) is Block else [unit]
@@ -326,7 +339,9 @@ class Calculation:
         """Excel's full recalculation (Ctrl+Alt+F9): every formula, whatever changed."""
         plan = self._full_plan
         if plan is None or plan.version != self.graph.version:
-            plan = self._full_plan = self._new_plan(self.units, [])
+            plan = self._full_plan = self._new_plan(self.units, [], compiled=False)
+        elif not plan.compiled:  # a second full recalculation: worth compiling for the next ones
+            plan.function, plan.compiled = self._compile(plan.run), True
         for item in plan.stale:
             item.dirty = True
         plan.function()
