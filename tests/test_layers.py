@@ -97,3 +97,13 @@ def test_names_say_what_they_are():
     names = [p for folder in LAYOUT for p in (ROOT / folder).rglob("*.py")]
     assert [str(p) for p in names if p.name == "interpreter.py"] == [str(ROOT / "engine/calc/interpreter.py")]
     assert [p for p in names if p.name == "model.py" or (p.stem.endswith("_") and not p.stem.startswith("__"))] == []
+
+
+def test_a_command_imports_only_its_own_module():
+    """`cellgrad eval` pays for neither torch nor the handout definitions of `build` and `check`."""
+    code = ("import sys\nfrom cellgrad.cli.main import main\nmain(['eval', '/no such workbook.xlsx'])\n"
+            "print([m for m in ('torch', 'xlsxwriter', 'cellgrad.sheets', 'cellgrad.cli.build', "
+            "'cellgrad.cli.check', 'matplotlib', 'scipy') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
+    assert result.stderr.strip() == "cellgrad eval: /no such workbook.xlsx: no such file"

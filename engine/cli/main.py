@@ -26,15 +26,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
 EXIT_BAD_INPUT = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the module of the command named in ``argv`` is imported (all of them
+    when ``argv`` is None), so ``cellgrad eval`` loads neither torch nor the handout definitions."""
     parser = argparse.ArgumentParser(prog="cellgrad", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"cellgrad {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    wanted = None if argv is None else next((a for a in argv if not a.startswith("-")), "")
     for name, (module, help_text) in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
-        command = importlib.import_module(f"cellgrad.cli.{module}")
-        command.add_arguments(sub_parser)
-        sub_parser.set_defaults(run=command.run)
+        if wanted is None or name == wanted:
+            command = importlib.import_module(f"cellgrad.cli.{module}")
+            command.add_arguments(sub_parser)
+            sub_parser.set_defaults(run=command.run)
     return parser
 
 
@@ -57,8 +61,9 @@ def _one_line_warnings(command: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv).parse_args(argv)
     _one_line_warnings(args.command)
     try:
         return int(args.run(args) or 0)
