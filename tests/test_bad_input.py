@@ -97,6 +97,18 @@ def malformed_xml(d: Path) -> Path:
                      lambda body: body.replace(b"</sheetData>", b"</sheetDat>"), d / "malformed.xlsx")
 
 
+def malformed_cell(d: Path) -> Path:
+    """A cell whose <v> is not closed: the scan of sheetData declines it, expat says where."""
+    return with_part(simple_workbook(d), "xl/worksheets/sheet1.xml",
+                     lambda body: re.sub(rb"</v>", b"", body, count=1), d / "malformed.xlsx")
+
+
+def number_that_is_not(d: Path) -> Path:
+    """A number cell holding text: the error names the cell."""
+    return with_part(write_workbook(d / "plain.xlsx", {"S": {"A1": 1, "B2": 2}}), "xl/worksheets/sheet1.xml",
+                     lambda body: re.sub(rb'(<c r="B2"[^>]*><v>)2(</v>)', rb"\1two\2", body), d / "nan.xlsx")
+
+
 def missing_sheet_part(d: Path) -> Path:
     """The workbook lists a sheet whose part is not in the package."""
     path = simple_workbook(d)
@@ -176,6 +188,8 @@ CASES = {
     "corrupt member": BadInput(corrupt_member, 2, ("corrupt",)),
     "zip without a workbook": BadInput(other_zip, 2, ("no xl/workbook.xml",)),
     "malformed XML": BadInput(malformed_xml, 2, ("cannot be read as a workbook",)),
+    "malformed cell XML": BadInput(malformed_cell, 2, ("cannot be read as a workbook", "sheet1.xml")),
+    "text in a number cell": BadInput(number_that_is_not, 2, ("cannot be read as a workbook", "cell B2", "two")),
     "missing sheet part": BadInput(missing_sheet_part, 2, ("xl/worksheets/sheet1.xml", "corrupt")),
     "encrypted": BadInput(encrypted, 2, ("password-protected",)),
     "legacy xls": BadInput(legacy_xls, 2, ("legacy .xls",)),

@@ -11,15 +11,18 @@ own position, as openpyxl's Translator (an independent implementation) also move
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cellgrad import Workbook
+from cellgrad.core.cells import Cell
 from cellgrad.core.parser import parse_formula
 from cellgrad.core.r1c1 import ColumnFills, MovedFormula, r1c1_key
 from cellgrad.core.values import ExcelError, Scalar
-from cellgrad.files.reader import read_workbook
+from cellgrad.files import sheet_scan
+from cellgrad.files.reader import _SharedFormulaMember, read_workbook
 from openpyxl.formula.translate import Translator
 
 from .builder import with_part, write_workbook
@@ -213,3 +216,74 @@ def test_each_distinct_formula_is_parsed_once(monkeypatch) -> None:
     distinct = {(c.sheet, id(c.node)) for c in book.formula_cells() if c.node is not None}
     assert len(parsed) == len(distinct) < 30
     assert sum(1 for c in book.formula_cells() if c.node is not None) == 10879
+
+
+# --- the scan of <sheetData> and expat read the same cells ------------------------------------------
+def _cells_of(path: Path, *, scanned: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, set[int]]:
+    with monkeypatch.context() as patch:
+        if not scanned:
+            patch.setattr(sheet_scan, "split", lambda data: None)
+        sheet = read_workbook(str(path)).sheets[0]
+    cells = {key: (type(c).__name__, type(c.cached), c.cached, c.formula,
+                   str(c.array_range) if c.array_range else None, c.spills,
+                   c.master.address if c.master else None) for key, c in sheet.cells.items()}
+    return cells, sheet.hidden_rows
+
+
+# the forms writers use, each in the row it would be in: the scan reads all of them
+SCANNED = {
+    **{name: f'<row r="1">{case.xml}</row>' for name, case in CELLS.items()
+       if "rich text" not in name},
+    "attributes in another order, cm": '<row r="1" spans="1:2"><c t="n" s="2" r="A1"><v>3</v></c>'
+                                       '<c r="B1" cm="1"><f t="array" ref="B1:B2">A1:A2</f><v>3</v></c></row>',
+    "blank lines and indentation": '\n  <row r="1">\n    <c r="A1">\n      <f>1+1</f>\n      <v>2</v>\n'
+                                   '    </c>\n  </row>\n',
+    "hidden and empty rows": '<row r="1" hidden="1"><c r="A1"><v>1</v></c></row><row r="2"/>'
+                             '<row r="3" hidden="true"/><row r="4"><c r="A4"><v>4</v></c></row>',
+    "character references and line ends": '<row r="1"><c r="A1" t="str"><f>"a"&amp;CHAR(10)&amp;"&#x263A;&#955;"</f>'
+                                          '<v>a\r\nb&#10;&#x263A;</v></c></row>',
+    "inline string, preserved spaces": '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c></row>',
+    "shared formula and members, data table": (
+        '<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0">B1*2</f><v>2</v></c>'
+        '<c r="C1"><f t="dataTable" ref="C1:C1" dt2D="0" dtr="0" r1="B1"/><v>7</v></c></row>'
+        '<row r="2"><c r="A2"><f t="shared" si="0"/><v>4</v></c></row>'),
+}
+# forms the scan leaves to expat: the sheet is read all the same
+NOT_SCANNED = {
+    "rich inline text": f'<row r="1">{CELLS["inline rich text, phonetic run left out"].xml}</row>',
+    "a comment": '<row r="1"><!-- note --><c r="A1"><v>1</v></c></row>',
+    "CDATA": '<row r="1"><c r="A1" t="str"><f><![CDATA["a"&"<"]]></f><v>a&lt;</v></c></row>',
+    "single-quoted attributes": "<row r='1'><c r='A1'><v>1</v></c></row>",
+    "a cell without r": '<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row>',
+    "a row without r": '<row><c r="A1"><v>1</v></c></row>',
+    "a lower-case reference": '<row r="1"><c r="a1"><v>1</v></c></row>',
+    "a cell in another row than its row's number": '<row r="1"><c r="A2"><v>1</v></c></row>',
+    "an element the scan does not know": '<row r="1"><c r="A1"><v>1</v><extLst/></c></row>',
+}
+
+
+@pytest.mark.parametrize("xml", [pytest.param(x, id=n) for n, x in {**SCANNED, **NOT_SCANNED}.items()])
+def test_the_scan_reads_what_expat_reads(xml: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = package(tmp_path, xml)
+    scanned = _cells_of(path, scanned=True, monkeypatch=monkeypatch)
+    assert scanned == _cells_of(path, scanned=False, monkeypatch=monkeypatch)
+    assert scanned[0], "no cell read"
+    halves = sheet_scan.split(zipfile.ZipFile(path).read(SHEET))
+    understood = halves is not None and sheet_scan.scan(halves[1], lambda *cell: None, set(), [0, 0])
+    assert understood == (xml in SCANNED.values())
+
+
+def test_the_scan_declines_a_prefixed_document_and_another_encoding(tmp_path: Path) -> None:
+    prefixed = zipfile.ZipFile(package(tmp_path, '<row r="1"><c r="A1"><v>1</v></c></row>', root="x:worksheet"))
+    assert sheet_scan.split(prefixed.read(SHEET)) is None
+    latin = b'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet><sheetData></sheetData></worksheet>'
+    assert sheet_scan.split(latin) is None
+    assert sheet_scan.split(latin.replace(b"ISO-8859-1", b"UTF-8")) is not None
+
+
+def test_a_shared_formula_member_has_every_field_a_cell_has() -> None:
+    """Members are made without Cell.__init__ (for speed): each field as Cell would set it."""
+    master = Cell("S", 1, 1, 2.0, "=B1*2", 2.0)
+    member = _SharedFormulaMember("S", 2, 1, 4.0, MovedFormula("=B1*2"), master)
+    plain = Cell("S", 2, 1, 4.0, "=B2*2", 4.0)
+    assert {s: getattr(member, s) for s in Cell.__slots__} == {s: getattr(plain, s) for s in Cell.__slots__}

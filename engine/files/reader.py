@@ -1,8 +1,10 @@
-"""Read .xlsx/.xlsm files, safely, in one streaming pass over each sheet, never writing to them.
+"""Read .xlsx/.xlsm files, safely, in one pass over each sheet, never writing to them.
 
-Each worksheet's XML goes once through expat: formulas (plain, shared and array), the values
-Excel cached (numbers, shared and inline strings, booleans, errors, a formula's empty text),
-and the sheet's table parts. Defined names come from xl/workbook.xml, strings from the shared
+Each worksheet's XML is read once: formulas (plain, shared and array), the values Excel cached
+(numbers, shared and inline strings, booleans, errors, a formula's empty text), and the sheet's
+table parts. Its cells are scanned with one regular expression where they have the forms writers
+use (:mod:`.sheet_scan`), the rest of the sheet goes through expat, and a sheet in any other
+form goes through expat whole. Defined names come from xl/workbook.xml, strings from the shared
 string table. A shared formula's member cells get the master's text moved to their position.
 
 Safety: the package is read into memory and checked before any XML is parsed (an OLE file, a
@@ -30,6 +32,7 @@ from ..core.errors import WorkbookError
 from ..core.r1c1 import MovedFormula
 from ..core.references import Range, column_index, parse_cell
 from ..core.values import ExcelError, Scalar
+from . import sheet_scan
 from .tables import parse_table
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -51,7 +54,7 @@ _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 _WORKSHEET_TYPE = re.compile(rb'Type="[^"]*/worksheet"')
 _TARGET = re.compile(rb'Target="([^"]*)"')
-_CHUNK = 1 << 20  # sheet XML is inflated and parsed a megabyte at a time
+_CHUNK = 1 << 20  # other parts are inflated and parsed a megabyte at a time
 _UNSAFE = "it declares a DTD or entities (as an entity bomb does): refused"
 
 
@@ -179,10 +182,18 @@ class _Package:
         self.names = {i.filename for i in self.zip.infolist()}
         self.parsed: set[str] = set()
 
+    def read(self, part: str) -> bytes:
+        """The part's bytes, inflated."""
+        try:
+            return self.zip.read(part)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise WorkbookError(f"truncated or corrupt zip package ({exc})", file=self.path) from None
+
     def parse(self, part: str, start: Handler, end: Handler | None = None,
-              text: Handler | None = None) -> None:
-        """Stream ``part`` through expat. Handlers receive element names without the prefix the
-        root element has (``x:c`` -> ``c`` where the root is ``x:worksheet``)."""
+              text: Handler | None = None, data: bytes | None = None) -> None:
+        """Stream ``part`` (or ``data``, what was read of it) through expat. Handlers receive
+        element names without the prefix the root element has (``x:c`` -> ``c`` where the root
+        is ``x:worksheet``)."""
         parser = expat.ParserCreate()
         parser.buffer_text = True
         parser.StartDoctypeDeclHandler = _refuse_dtd
@@ -207,6 +218,9 @@ class _Package:
             parser.CharacterDataHandler = text
         self.parsed.add(part)
         try:
+            if data is not None:
+                parser.Parse(data, True)
+                return
             with self.zip.open(part) as stream:
                 while chunk := stream.read(_CHUNK):
                     parser.Parse(chunk, False)
@@ -358,7 +372,11 @@ class _SharedFormulaMember(Cell):
 
     def __init__(self, sheet: str, row: int, col: int, cached: Scalar, moved: MovedFormula,
                  master: Cell) -> None:
-        super().__init__(sheet, row, col, cached, None, cached)
+        # Cell.__init__'s fields but ``formula``, set here directly: most cells of a workbook
+        # are made here, and through super() and the formula setter they took twice the time
+        self.sheet, self.row, self.col, self.value, self.cached = sheet, row, col, cached, cached
+        self.node = self.array_range = self.master = None
+        self.index, self.dirty, self.spills = -1, False, False
         self.shared_from: tuple[MovedFormula, Cell] | None = (moved, master)
 
     @property  # type: ignore[override]
@@ -375,20 +393,56 @@ class _SharedFormulaMember(Cell):
 
 
 class _SheetReader:
-    """One sheet's pass. The handlers run for every element of a sheet that may hold a million
-    cells, so they are closures over local state (cheaper than attributes) and test the most
-    frequent element names first."""
+    """One sheet's cells, from either reading: ``add`` takes one cell as the XML gave it.
 
-    def __init__(self, name: str, strings: list[str], same_formula: dict[Cell, Cell]) -> None:
+    The expat handlers run for every element of a sheet that may hold a million cells, so they
+    are closures over local state (cheaper than attributes) and test the most frequent element
+    names first. ``same_formula`` maps the shared formula members read to their masters."""
+
+    def __init__(self, name: str, strings: list[str]) -> None:
         self.sheet = Sheet(name)
         self.arrays: list[Cell] = []
+        self.same_formula: dict[Cell, Cell] = {}
         self.table_ids: list[str] = []
         self.auto_filter: str | None = None  # the <autoFilter ref=...> being read
-        self.position = (0, 0)  # of the cell being read, for error messages
+        self.position = [0, 0]  # row and column of the cell being read, for error messages
         cells = self.sheet.cells
+        same_formula = self.same_formula
         shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (its text, its master)
+
+        def add(row: int, col: int, kind: str | None, styled: bool, dynamic: bool,
+                formula: dict[str, str] | None, formula_text: str, value: str | None,
+                inline: str | None) -> None:
+            """One cell: ``kind`` its t (None: a number), ``dynamic`` whether it has cell
+            metadata (Excel 365 marks a dynamic array so), ``formula`` the <f>'s attributes."""
+            if inline is not None:
+                cached: Scalar = inline
+            elif kind is None and value:
+                cached = float(value)
+            else:
+                cached = _cached_value(kind or "n", value, strings)
+            if formula is None or formula.get("t") == "dataTable":  # a what-if table: values
+                if cached is not None or styled:
+                    cells[(row, col)] = Cell(name, row, col, cached, None, cached)
+                return
+            how = formula.get("t")
+            if how == "shared":
+                si = formula.get("si", "")
+                group = shared.get(si)
+                if group is not None and not formula_text:
+                    member = cells[(row, col)] = _SharedFormulaMember(name, row, col, cached, *group)
+                    same_formula[member] = group[1]
+                    return
+            master = cells[(row, col)] = Cell(name, row, col, cached, "=" + formula_text.lstrip("="), cached)
+            if how == "shared":
+                shared[formula.get("si", "")] = (MovedFormula(master.formula or ""), master)
+            elif how == "array":
+                master.array_range = Range.parse(formula.get("ref") or master.address, name)
+                master.spills = dynamic
+                self.arrays.append(master)
+
         row = col = phonetic = 0
-        kind: str | None = None     # the cell's t; None: a number
+        kind: str | None = None
         styled = dynamic = False
         formula: dict[str, str] | None = None  # the <f> element's attributes
         formula_text = ""
@@ -409,10 +463,10 @@ class _SheetReader:
                     col += 1
                 else:
                     row, col = parse_cell(ref)
-                self.position = (row, col)
+                self.position[:] = (row, col)
                 kind = attrs.get("t")
                 styled = attrs.get("s", "0") != "0"
-                dynamic = "cm" in attrs  # cell metadata: Excel 365 marks a dynamic array so
+                dynamic = "cm" in attrs
                 formula = value = inline = None
             elif tag == "f":
                 text = ""
@@ -440,7 +494,8 @@ class _SheetReader:
             if tag == "v":
                 value, text = text, None
             elif tag == "c":
-                cell()
+                add(row, col, kind, styled, dynamic, formula, formula_text, value,
+                    None if inline is None else "".join(inline))
             elif tag == "f":
                 formula_text, text = text or "", None
             elif tag == "t" and inline is not None and text is not None:
@@ -454,34 +509,7 @@ class _SheetReader:
             if text is not None:
                 text += data
 
-        def cell() -> None:
-            if inline is not None:
-                cached: Scalar = "".join(inline)
-            elif kind is None and value:
-                cached = float(value)
-            else:
-                cached = _cached_value(kind or "n", value, strings)
-            if formula is None or formula.get("t") == "dataTable":  # a what-if table: values
-                if cached is not None or styled:
-                    cells[(row, col)] = Cell(name, row, col, cached, None, cached)
-                return
-            how = formula.get("t")
-            if how == "shared":
-                si = formula.get("si", "")
-                group = shared.get(si)
-                if group is not None and not formula_text:
-                    member = cells[(row, col)] = _SharedFormulaMember(name, row, col, cached, *group)
-                    same_formula[member] = group[1]
-                    return
-            master = cells[(row, col)] = Cell(name, row, col, cached, "=" + formula_text.lstrip("="), cached)
-            if how == "shared":
-                shared[formula.get("si", "")] = (MovedFormula(master.formula or ""), master)
-            elif how == "array":
-                master.array_range = Range.parse(formula.get("ref") or master.address, name)
-                master.spills = dynamic
-                self.arrays.append(master)
-
-        self.start, self.end, self.characters = start, end, characters
+        self.add, self.start, self.end, self.characters = add, start, end, characters
 
     def array_members(self) -> None:
         """The other cells of each array formula point at its master and keep their cached value."""
@@ -515,13 +543,21 @@ class WorkbookFile:
 
 def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
                 same_formula: dict[Cell, Cell]) -> tuple[Sheet, list[tuple[str, bytes]]]:
-    reader = _SheetReader(name, strings, same_formula)
+    reader = _SheetReader(name, strings)
     try:
-        package.parse(part, reader.start, reader.end, reader.characters)
+        data = package.read(part)
+        halves = sheet_scan.split(data)
+        if halves is not None and sheet_scan.scan(halves[1], reader.add, reader.sheet.hidden_rows,
+                                                  reader.position):
+            package.parse(part, reader.start, reader.end, reader.characters, data=halves[0])
+        else:  # a form the scan does not read: expat reads the whole sheet, afresh
+            reader = _SheetReader(name, strings)
+            package.parse(part, reader.start, reader.end, reader.characters, data=data)
     except (ValueError, IndexError, KeyError) as exc:  # a value or reference that is not one
         raise WorkbookError(f"cannot be read as a workbook ({part}, cell "
                             f"{Cell(name, *reader.position).address}: {exc})",
                             file=package.path, sheet=name) from None
+    same_formula.update(reader.same_formula)
     reader.array_members()
     tables = []
     if reader.table_ids:

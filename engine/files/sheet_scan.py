@@ -1,0 +1,168 @@
+"""A fast scan of a worksheet's ``<sheetData>``, for the forms in which writers put cells there.
+
+expat calls back into Python for every element, and a cell is three or four elements: that made
+reading the sheet XML most of the time it takes to open a workbook. Excel, LibreOffice, openpyxl
+and xlsxwriter all write cells in a few fixed forms (``<c r="B2" s="3" t="s"><v>7</v></c>``, a
+formula ``<f ...>text</f>`` before the value, an inline string ``<is><t>text</t></is>``), so one
+regular expression matches a whole cell and the Python work per cell is one call.
+
+The scan accepts only what it understands: every character between ``<sheetData>`` and
+``</sheetData>`` must belong to a recognised row or cell token. Anything else (a comment, CDATA,
+single-quoted attributes, a cell without ``r``, rich inline text, an entity other than XML's five
+and character references, another encoding, a namespace prefix) makes it return ``None``, and
+the caller reads the sheet with expat, which handles every form and reports what is malformed.
+The rest of the document (the root element, table parts, filters) is left to expat as well.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..core.references import column_index
+
+# the sheet's only <sheetData> and what follows it: without a prefix, in UTF-8
+_SHEET_DATA = re.compile(rb"<sheetData\s*>")
+_SHEET_DATA_END = b"</sheetData>"
+_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=[\"']([^\"']*)[\"']")
+_UNSCANNED = (b"<!--", b"<![CDATA[", b"<!DOCTYPE", b"<!ENTITY")
+
+_ATTRIBUTES = r'(?:\s+[\w:]+="[^"<&]*")*'
+# findall gives "" for a group that took no part: the groups (<f), (<v), (<is>), (<row) say
+# whether the element is there. Any other non-blank character is a token of its own (the last
+# group), so every character is accounted for: such a token sends the sheet to expat.
+_TOKEN = re.compile(
+    r"\s*(?:"
+    # a cell: column, row, its other attributes; then a formula, a value and/or an inline string
+    r'<c(?:\s+r="([A-Z]{1,3})([0-9]{1,7})"(' + _ATTRIBUTES + r")|(" + _ATTRIBUTES + r"))\s*(?:/>|>"
+    r"(?:\s*(<f)(" + _ATTRIBUTES + r")\s*(?:/>|>([^<]*)</f>))?"
+    r"(?:\s*(<v)(?:>([^<]*)</v>|\s*/>))?"
+    r'(?:\s*(<is>)\s*<t(?:\s+xml:space="preserve")?>([^<]*)</t>\s*</is>)?'
+    r"\s*</c>)"
+    # a row's start (or a whole empty row), and a row's end
+    r"|(<row)(" + _ATTRIBUTES + r")\s*(/?)>"
+    r"|(</row>)"
+    r"|(\S))")
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})").fullmatch
+_ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
+_REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+# row, column, t, styled, dynamic, the <f> attributes, the formula's text, <v>, inline text
+AddCell = Callable[[int, int, "str | None", bool, bool, "dict[str, str] | None", str,
+                    "str | None", "str | None"], None]
+
+
+class _NotPlain(Exception):
+    """A text the scan does not decode the way an XML parser would: expat reads the sheet."""
+
+
+def _character(number: int) -> str:
+    if number in (0x9, 0xA, 0xD) or 0x20 <= number <= 0xD7FF or 0xE000 <= number <= 0xFFFD \
+            or 0x10000 <= number <= 0x10FFFF:
+        return chr(number)
+    raise _NotPlain  # not an XML character: expat's error to report
+
+
+def _entity(m: re.Match) -> str:
+    named, decimal, hexadecimal = m.groups()
+    if named is not None:
+        return _NAMED[named]
+    return _character(int(decimal) if decimal is not None else int(hexadecimal, 16))
+
+
+def _text(raw: str) -> str:
+    """Character data as an XML parser delivers it: references replaced, line ends normalised."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in raw:
+        decoded = _REFERENCE.sub(_entity, raw)
+        if raw.count("&") != len(_REFERENCE.findall(raw)):
+            raise _NotPlain  # a stray "&" or an entity no DTD may define here
+        return decoded
+    return raw
+
+
+def split(data: bytes) -> tuple[bytes, str] | None:
+    """The sheet part without its cells (for expat), and the cells' XML as text; None where
+    the part is not one the scan reads (another encoding, a prefix, a comment, ...)."""
+    declared = _DECLARATION.match(data)
+    if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    if any(mark in data for mark in _UNSCANNED):
+        return None
+    found = _SHEET_DATA.search(data)
+    if found is None:
+        return None
+    end = data.find(_SHEET_DATA_END, found.end())
+    if end < 0 or data.find(b"<sheetData", found.end()) >= 0:
+        return None
+    try:
+        cells = data[found.end():end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return data[:found.end()] + data[end:], cells
+
+
+def scan(cells: str, add: AddCell, hidden_rows: set[int], where: list[int]) -> bool:
+    """Call ``add`` for each cell of ``cells`` (a sheetData's content) and note hidden rows.
+    False, having added nothing that counts, where the content holds anything but the forms
+    above: the caller then reads the sheet with expat. ``where`` gets the row and column of the
+    cell being added, for an error raised while adding it."""
+    in_row, row, r, c = False, 0, 0, 0
+    columns: dict[str, int] = {}
+    styles: dict[str, tuple[str | None, bool, bool]] = {}  # a cell's attributes but r: t, s, cm
+    formulas: dict[str, dict[str, str]] = {}  # an <f>'s attributes, read-only once made
+    attributes = _ATTRIBUTE.findall
+    try:
+        for (letters, digits, rest, attrs, f, f_attrs, f_text, v, value, inline, inline_text,
+             row_start, row_attrs, closed, row_end, other) in _TOKEN.findall(cells):
+            if letters or attrs:
+                if attrs:  # r is not the first attribute (or not there)
+                    found = dict(attributes(attrs))
+                    position = _CELL_REF(found.pop("r", ""))
+                    if position is None:
+                        return False
+                    letters, digits = position.groups()
+                    rest = "".join(f' {key}="{text}"' for key, text in found.items())
+                r = int(digits)
+                if not in_row or r != row:
+                    return False  # a cell outside its row: expat's reading decides
+                c = columns.get(letters) or columns.setdefault(letters, column_index(letters))
+                # the attribute texts repeat from cell to cell: each is read once
+                style = styles.get(rest)
+                if style is None:
+                    found = dict(attributes(rest))
+                    style = styles[rest] = (found.get("t"), found.get("s", "0") != "0", "cm" in found)
+                if f:
+                    formula = formulas.get(f_attrs)
+                    if formula is None:
+                        formula = formulas[f_attrs] = dict(attributes(f_attrs))
+                    if "&" in f_text or "\r" in f_text:
+                        f_text = _text(f_text)
+                else:
+                    formula = None
+                if not v:
+                    value = None
+                elif "&" in value or "\r" in value:
+                    value = _text(value)
+                add(r, c, *style, formula, f_text, value, _text(inline_text) if inline else None)
+            elif row_start:
+                if in_row:
+                    return False
+                found = dict(attributes(row_attrs))
+                if "r" not in found:
+                    return False  # numbered by position: expat's reading keeps count
+                row = int(found["r"])
+                if found.get("hidden") in ("1", "true"):
+                    hidden_rows.add(row)
+                in_row = not closed
+            elif row_end and in_row:
+                in_row = False
+            else:  # anything else
+                return False
+    except _NotPlain:
+        return False
+    except (ValueError, IndexError, KeyError):
+        where[:] = (r, c)
+        raise
+    return not in_row
