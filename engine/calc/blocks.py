@@ -35,7 +35,7 @@ from ..functions.array_kernels import ArrayOps, Fallback, Gather, Ref, Vec
 _NUMBER_TYPES = {float}
 _NUMBER_OR_EMPTY_TYPES = {float, type(None)}
 MIN_BLOCK = 16           # smaller groups are not worth the setup
-MAX_GATHERED = 1 << 16   # a block reading more values than this is left to the interpreter
+MAX_GATHERED = 1 << 22   # a block reading more values than this (32 MB of them) is left to the interpreter
 KEY = MAX_COL + 1        # row * KEY + col numbers a cell of one sheet
 
 
@@ -99,13 +99,17 @@ def _reference(node: CellRef | AreaRef, block: Block) -> Ref:
 
 
 def _addresses(ref: Ref) -> tuple[np.ndarray, np.ndarray]:
-    """The cells a reference reads: shape (N,) for one cell each, else (N, h, w)."""
+    """The cells a reference reads: shape (N,) for one cell each, else (N, h, w), or (1, h, w)
+    where every cell reads the same range (an absolute one, as MATCH's lookup vector is)."""
     if ref.cell:
         return ref.rows, ref.cols
     if len(ref.rows) * ref.height * ref.width > MAX_GATHERED:
         raise Fallback  # before building the addresses: a whole column would take gigabytes
     dr, dc = np.meshgrid(np.arange(ref.height), np.arange(ref.width), indexing="ij")
-    return ref.rows[:, None, None] + dr[None], ref.cols[:, None, None] + dc[None]
+    rows, cols = ref.rows, ref.cols
+    if (rows == rows[0]).all() and (cols == cols[0]).all():
+        rows, cols = rows[:1], cols[:1]
+    return rows[:, None, None] + dr[None], cols[:, None, None] + dc[None]
 
 
 class Evaluator:
@@ -170,6 +174,8 @@ class Evaluator:
             if rows.min() < 1 or cols.min() < 1 or rows.max() > MAX_ROW or cols.max() > MAX_COL:
                 raise Fallback
             gather = Gather(ref.sheet, rows, cols, KEY)
+            if len(rows) != len(ref.rows):  # one range for all: its cells found once, then repeated
+                gather.inverse = np.repeat(gather.inverse, len(ref.rows), axis=0)
             if ref.key is not None:
                 self._gathers[ref.key] = gather
         return gather
@@ -318,12 +324,61 @@ class Evaluator:
         raise Fallback  # text
 
 
+class BlockOutputs:
+    """Which block writes each cell, per sheet as sorted position keys: the cells of a gather
+    that blocks compute are found for all of them at once (a block reading another block's
+    hundred thousand cells takes its values array, and makes no cell lookup)."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self._index: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+    def _build(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        parts: dict[str, list[tuple[np.ndarray, int]]] = {}
+        for number, block in enumerate(self.blocks):
+            if block.outputs is block.cells:
+                keys = block.rows * KEY + block.cols
+            else:  # an array formula's target range
+                keys = np.fromiter((c.row * KEY + c.col for c in block.outputs), np.int64,
+                                   len(block.outputs))
+            parts.setdefault(block.sheet, []).append((keys, number))
+        index = {}
+        for sheet, found in parts.items():
+            keys = np.concatenate([k for k, _ in found])
+            numbers = np.concatenate([np.full(len(k), n, np.int64) for k, n in found])
+            places = np.concatenate([np.arange(len(k)) for k, _ in found])
+            order = np.argsort(keys, kind="stable")
+            index[sheet] = (keys[order], numbers[order], places[order])
+        return index
+
+    def find(self, sheet: str, keys: np.ndarray
+             ) -> tuple[list[tuple[Block, np.ndarray, np.ndarray]], np.ndarray]:
+        """For positions ``keys`` (row * KEY + col) on a sheet: per block writing some of them,
+        (block, where they are in ``keys``, where in the block's values); and the positions no
+        block writes."""
+        if self._index is None:
+            self._index = self._build()
+        known = self._index.get(sheet)
+        if known is None or not len(keys):
+            return [], np.arange(len(keys))
+        at, numbers, places = known
+        i = np.minimum(np.searchsorted(at, keys), len(at) - 1)
+        hit = at[i] == keys
+        written = np.flatnonzero(hit)
+        by = numbers[i[written]]
+        sources = []
+        for number in np.unique(by).tolist():
+            mine = written[by == number]
+            sources.append((self.blocks[number], mine, places[i[mine]]))
+        return sources, np.flatnonzero(~hit)
+
+
 class CellValues(Protocol):
     """What the numpy evaluator reads from the calculation (which pulls stale cells)."""
 
     sheets: dict[str, Sheet]
     version: int  # changes when a cell appears: resolved cells are then looked up again
-    sources: dict[Cell, tuple[Block, int]]  # the block that writes a cell, and where
+    outputs: BlockOutputs  # the blocks that write cells, and where
 
     def value(self, sheet: str, row: int, col: int) -> Scalar: ...
 
@@ -335,19 +390,29 @@ ABSENT = Cell("", 0, 0)  # stands for a cell that does not exist: empty, never s
 
 class _Resolved:
     """The numpy backend's memo for one gather: the cells behind it, resolved once per layout
-    version; those a block writes are taken from its values array while it is current."""
+    version; those a block writes are taken from its values array while it is current (and
+    are looked up as cells only when it is not, or when their values are asked for as such)."""
 
-    __slots__ = ("version", "cells", "size", "sources", "loose_at", "loose")
+    __slots__ = ("version", "gather", "size", "sources", "loose_at", "loose", "_cells")
 
-    def __init__(self, version: int, cells: list[Cell],
-                 sources: list[tuple[Block, np.ndarray, np.ndarray, list[Cell]]],
+    def __init__(self, version: int, gather: Gather,
+                 sources: list[tuple[Block, np.ndarray, np.ndarray]],
                  loose_at: np.ndarray, loose: list[Cell]) -> None:
         self.version = version
-        self.cells = cells
-        self.size = len(cells)
+        self.gather = gather
+        self.size = len(gather.rows)
         self.sources = sources
         self.loose_at = loose_at
         self.loose = loose
+        self._cells: list[Cell] | None = None
+
+    def cells(self, sheet: dict[tuple[int, int], Cell]) -> list[Cell]:
+        if self._cells is None:
+            self._cells = [sheet.get(address, ABSENT) for address in zip(self.gather.rows.tolist(),
+                                                                          self.gather.cols.tolist())]
+        return self._cells
+
+
 class NumpyOps:
     """The exact engine's arrays: numpy float64, sums in Excel's order (left to right)."""
 
@@ -367,12 +432,13 @@ class NumpyOps:
             return self._read(handle.loose)
         values = np.empty(handle.size, dtype=np.float64)
         empty = None
-        for block, at, index, cells in handle.sources:
+        for block, at, index in handle.sources:
             current = block.values
             if current is not None and not block.dirty and current.dtype == np.float64:
                 values[at] = current[index]
                 continue
-            x, e = self._read(cells)  # stale, or computed cell by cell: read the cells
+            # stale, or computed cell by cell: read the cells
+            x, e = self._read([block.outputs[i] for i in index.tolist()])
             values[at] = x
             if e is not None:
                 empty = np.zeros(handle.size, dtype=np.bool_) if empty is None else empty
@@ -390,25 +456,10 @@ class NumpyOps:
         if gather.sheet not in self.calc.sheets:
             raise Fallback  # #REF!
         cells = self.calc.sheets[gather.sheet].cells
-        sources = self.calc.sources
-        by_block: dict[Block, tuple[list[int], list[int], list[Cell]]] = {}
-        loose_at: list[int] = []
-        loose: list[Cell] = []
-        resolved = [cells.get(address, ABSENT) for address in zip(gather.rows.tolist(),
-                                                                  gather.cols.tolist())]
-        for i, cell in enumerate(resolved):
-            source = sources.get(cell)
-            if source is None:
-                loose_at.append(i)
-                loose.append(cell)
-                continue
-            at, index, members = by_block.setdefault(source[0], ([], [], []))
-            at.append(i)
-            index.append(source[1])
-            members.append(cell)
-        return _Resolved(self.calc.version, resolved, [
-            (block, np.array(at), np.array(index), members)
-            for block, (at, index, members) in by_block.items()], np.array(loose_at, dtype=np.int64), loose)
+        sources, loose_at = self.calc.outputs.find(gather.sheet, gather.rows * KEY + gather.cols)
+        loose = [cells.get(address, ABSENT) for address in zip(gather.rows[loose_at].tolist(),
+                                                               gather.cols[loose_at].tolist())]
+        return _Resolved(self.calc.version, gather, sources, loose_at, loose)
 
     def _read(self, cells: list[Cell]) -> tuple[np.ndarray, np.ndarray | None]:
         """The values of these cells, one by one; Fallback for anything but numbers and empty."""
@@ -428,10 +479,11 @@ class NumpyOps:
         handle = gather.handle
         if handle is None or handle.version != self.calc.version:
             handle = gather.handle = self._resolve(gather)
-        for cell in handle.cells:
+        cells = handle.cells(self.calc.sheets[gather.sheet].cells)
+        for cell in cells:
             if cell.dirty:
                 self.calc.value(cell.sheet, cell.row, cell.col)
-        return [cell.value for cell in handle.cells]
+        return [cell.value for cell in cells]
 
     @staticmethod
     def take(x: np.ndarray, index: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from ..core.errors import CircularReferenceError
 from ..core.ir import AreaRef
 from ..core.references import Range
 from ..core.values import Array, ErrorResult, ExcelError, Scalar
-from .blocks import ABSENT, Block, BlockEvaluator, Fallback, find_blocks
+from .blocks import ABSENT, Block, BlockEvaluator, BlockOutputs, Fallback, find_blocks
 from .compiled import compile_plan
 from .context import BookContext
 from .graph import DependencyGraph
@@ -73,10 +73,7 @@ class Calculation:
                       if cell not in self.block_of and cell.array_range is None
                       and _cells_read(cell) >= WIDE}
         # which block writes a cell, and where in its values: blocks read such cells as arrays
-        self.sources: dict[Cell, tuple[Block, int]] = {
-            cell: (block, i) for block in [*dict.fromkeys(self.block_of.values()),
-                                           *self._array_blocks.values()]
-            for i, cell in enumerate(block.outputs)}
+        self.outputs = BlockOutputs([*dict.fromkeys(self.block_of.values()), *self._array_blocks.values()])
         self.position = {u: i for i, u in enumerate(self.units)}
         self.automatic = True
         self.random_cells = list(random_cells)  # volatile: recomputed at every recalculation
@@ -219,9 +216,9 @@ class Calculation:
     def store(self, cell: Cell, result: Scalar | Array) -> None:
         """Write a formula's result into its cell (or, for an array formula, its target range)."""
         cell.dirty = False
-        source = self.sources.get(cell)
+        source = self.block_of.get(cell) or self._array_blocks.get(cell)
         if source is not None:
-            source[0].values = None  # its block's values no longer say what its cells hold
+            source.values = None  # its block's values no longer say what its cells hold
         if cell.array_range is None:
             cell.value = result  # type: ignore[assignment]
             return
