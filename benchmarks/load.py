@@ -6,7 +6,8 @@ For each reference workbook, in one run (each figure the median of N after one w
   - ``cellgrad eval PATH`` as a whole process (interpreter start, import, read, recalculate,
     compare with Excel's values), beside the interpreter starting and exiting (``python -c pass``)
     and a process that only imports the command line (``import cellgrad.cli.main``);
-  - in process, ``Workbook.load``, ``calculate``, and both together (wall and CPU time);
+  - in process, ``Workbook.load``, ``calculate``, and both together (wall and CPU time; the
+    previous workbook's garbage collected before each, untimed, as LibreOffice's closing is);
   - LibreOffice, warm (one office for the run): opening the file (``loadComponentFromURL``, timed
     around the request) and ``calculateAll`` (timed inside the UNO worker), and the CPU time
     soffice spent on both, on the package the engine reads (pivot tables left out, as
@@ -15,6 +16,7 @@ For each reference workbook, in one run (each figure the median of N after one w
 """
 from __future__ import annotations
 
+import gc
 import resource
 import statistics
 import subprocess
@@ -60,10 +62,13 @@ def process(*args: str, file: str) -> Callable[[], str]:
 
 
 def timed(run: Callable[[], object], repeat: int, cpu_clock: Callable[[], float]) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``repeat`` calls after one warm-up call."""
+    """Median wall and CPU seconds of ``repeat`` calls after one warm-up call. What the previous
+    call left (a workbook, whose cycles only the cyclic collector frees) is collected before
+    each call, outside the timing, as LibreOffice closes each document outside its timing."""
     run()
     samples = []
     for _ in range(repeat):
+        gc.collect()
         start, cpu = time.perf_counter(), cpu_clock()
         run()
         samples.append((time.perf_counter() - start, cpu_clock() - cpu))

@@ -21,7 +21,7 @@ recalculated many times: the gathers are the hot spot of a recalculation).
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, ContextManager, Protocol
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Protocol
 
 import numpy as np
 
@@ -31,6 +31,9 @@ from ..core.references import MAX_COL, MAX_ROW, Range
 from ..core.values import Scalar
 from ..functions import REGISTRY, Arg
 from ..functions.array_kernels import ArrayOps, Fallback, Gather, Ref, Vec
+
+if TYPE_CHECKING:
+    from .graph import DependencyGraph
 
 _NUMBER_TYPES = {float}
 _NUMBER_OR_EMPTY_TYPES = {float, type(None)}
@@ -51,13 +54,17 @@ class Block:
     __slots__ = ("sheet", "node", "cells", "outputs", "rows", "cols", "dirty", "index", "values")
 
     def __init__(self, sheet: str, node: Node, cells: list[Cell],
-                 outputs: list[Cell] | None = None) -> None:
+                 outputs: list[Cell] | None = None,
+                 positions: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """``positions``: the cells' rows and columns, where they are known as arrays already."""
         self.sheet = sheet
         self.node = node
         self.cells = cells
         self.outputs = cells if outputs is None else outputs
-        self.rows = np.array([c.row for c in cells], dtype=np.int64)
-        self.cols = np.array([c.col for c in cells], dtype=np.int64)
+        if positions is None:
+            positions = (np.array([c.row for c in cells], dtype=np.int64),
+                         np.array([c.col for c in cells], dtype=np.int64))
+        self.rows, self.cols = positions
         self.dirty = False
         self.index = -1
         self.values: np.ndarray | None = None
@@ -559,18 +566,22 @@ class BlockEvaluator(Evaluator):
         super().__init__(NumpyOps(calc))
 
 
-def find_blocks(formulas: list[Cell], reads_itself: Callable[[list[Cell]], bool]) -> list[Block]:
-    """Groups of at least MIN_BLOCK cells with one shared node whose cells do not read each other
-    (``reads_itself``: whether one of the cells given reads another)."""
-    groups: dict[tuple[str, int], list[Cell]] = {}
-    for cell in formulas:
-        if cell.array_range is None and cell.node is not None:
-            groups.setdefault((cell.sheet, id(cell.node)), []).append(cell)
-    blocks = []
-    for (sheet, _), cells in groups.items():
-        if len(cells) < MIN_BLOCK:
+def find_blocks(graph: "DependencyGraph") -> tuple[list[Block], list[np.ndarray]]:
+    """Groups of at least MIN_BLOCK cells of one sheet with one shared node whose cells do not
+    read each other; with each block, its cells' numbers in the graph."""
+    blocks, numbers = [], []
+    formulas = graph.formulas
+    for group in graph.groups:
+        if len(group) < MIN_BLOCK:
             continue
-        if reads_itself(cells):
+        cells = [formulas[i] for i in group.tolist()]
+        if any(c.array_range is not None for c in cells):
+            keep = [i for i, c in enumerate(cells) if c.array_range is None]
+            group, cells = group[keep], [cells[i] for i in keep]
+            if len(group) < MIN_BLOCK:
+                continue
+        if graph.reads_itself(group):
             continue
-        blocks.append(Block(sheet, cells[0].node, cells))  # type: ignore[arg-type]
-    return blocks
+        blocks.append(Block(cells[0].sheet, cells[0].node, cells, positions=graph.positions(group)))  # type: ignore[arg-type]
+        numbers.append(group)
+    return blocks, numbers

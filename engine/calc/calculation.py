@@ -95,13 +95,12 @@ class Calculation:
     def _units(self, use_blocks: bool) -> list[Unit]:
         """The calculation order with each block in one place; no blocks if that would cycle."""
         graph = self.graph
-        blocks = find_blocks(graph.formulas, graph.reads_itself) if use_blocks else []
-        units = graph.condensed_order([b.cells for b in blocks]) if blocks else None
+        blocks, numbers = find_blocks(graph) if use_blocks else ([], [])
+        units = graph.condensed_order(numbers) if blocks else None
         if units is None:
             return list(graph.order)  # no blocks, or grouping would make a cycle: keep cells
         self.block_of = {cell: b for b in blocks for cell in b.cells}
-        block = {id(b.cells): b for b in blocks}
-        return [block[id(u)] if type(u) is list else u for u in units]  # type: ignore[misc]
+        return [blocks[u] if type(u) is int else u for u in units]  # type: ignore[misc]
 
     # -- the CellSource protocol used by the interpreter (pulls stale cells) --------------------
     def value(self, sheet: str, row: int, col: int) -> Scalar:

@@ -114,11 +114,14 @@ class DependencyGraph:
         reads: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
         edges: list[tuple[np.ndarray, np.ndarray]] = []  # (reader, producer) numbers
         patterns: dict[int, list[CellRef | AreaRef]] = {}
+        # the numbers of the formulas of one sheet sharing one node, in ``formulas``' order
+        self.groups: list[np.ndarray] = []
         for sheet, (start, end) in self._spans.items():
             # the cells of one sheet sharing one node: consecutive once sorted by node
             by_node = start + np.argsort(nodes[start:end], kind="stable")
             cuts = np.flatnonzero(np.diff(nodes[by_node])) + 1
             for group in np.split(by_node, cuts) if len(by_node) else ():
+                self.groups.append(group)
                 node = self.formulas[group[0]].node
                 pattern = patterns.get(id(node))
                 if pattern is None:
@@ -239,13 +242,13 @@ class DependencyGraph:
         i = self.number[cell]
         return [self.formulas[p] for p in produced[ptr[i]:ptr[i + 1]].tolist()]
 
-    def reads_itself(self, cells: list[Cell]) -> bool:
-        """Whether one of these formula cells reads another (or itself)."""
-        numbers = self._numbers(cells)
+    def reads_itself(self, numbers: np.ndarray) -> bool:
+        """Whether one of these formula cells (by number) reads another (or itself)."""
         return bool(np.isin(_gather(self._precedents, numbers), numbers).any())
 
-    def _numbers(self, cells: list[Cell]) -> np.ndarray:
-        return np.fromiter(map(self.number.__getitem__, cells), np.int64, len(cells))
+    def positions(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows and columns of these formula cells (by number)."""
+        return self._rows[numbers], self._cols[numbers]
 
     @property
     def order(self) -> list[Cell]:
@@ -262,14 +265,15 @@ class DependencyGraph:
         for i, cell in enumerate(order):
             cell.index = i
 
-    def condensed_order(self, groups: list[list[Cell]]) -> list[list[Cell] | Cell] | None:
-        """The calculation order with each group (of cells not reading each other) in one place;
-        None if there is none. Only edges between different units are followed, so a workbook
-        made of a few filled formulas is ordered in a few steps, not one per cell."""
+    def condensed_order(self, groups: list[np.ndarray]) -> list[int | Cell] | None:
+        """The calculation order with each group (of cells not reading each other, by number)
+        in one place, as its index in ``groups``; None if there is none. Only edges between
+        different units are followed, so a workbook made of a few filled formulas is ordered in
+        a few steps, not one per cell."""
         n, g = len(self.formulas), len(groups)
         unit = np.arange(g, g + n)  # a cell outside the groups is a unit of its own
-        for i, cells in enumerate(groups):
-            unit[self._numbers(cells)] = i
+        for i, numbers in enumerate(groups):
+            unit[numbers] = i
         ptr, produced = self._precedents
         readers = unit[np.repeat(np.arange(n), np.diff(ptr))]
         sources = unit[produced]
@@ -283,9 +287,11 @@ class DependencyGraph:
         order = _kahn(users, _grouped(pairs % size, pairs // size, len(present)))
         if order is None:
             return None
-        units = [groups[u] if u < g else self.formulas[u - g] for u in present[order].tolist()]
+        units: list[int | Cell] = [u if u < g else self.formulas[u - g] for u in present[order].tolist()]
         if self._order is None:  # no cycle between units nor inside a group: none between cells
-            self._set_order([c for u in units for c in (u if type(u) is list else [u])])
+            formulas = self.formulas
+            self._set_order([c for u in units for c in (
+                [formulas[i] for i in groups[u].tolist()] if type(u) is int else [u])])
         return units
 
     def _cycle(self) -> CircularReferenceError:
