@@ -510,6 +510,94 @@ class _SheetReader:
                 text += data
 
         self.add, self.start, self.end, self.characters = add, start, end, characters
+        self._shared = shared
+
+    def scan(self, xml: str) -> bool:
+        """Read a sheetData's content (``sheet_scan.split``'s) from its tokens; False, having
+        read nothing that counts, where it holds a form the scan declines (expat then reads the
+        sheet afresh). The cells most sheets are made of (numbers, blanks, shared formula
+        members) are made here; the others through ``add``, as expat's reading makes them."""
+        add, cells, name, shared = self.add, self.sheet.cells, self.sheet.name, self._shared
+        same_formula, hidden_rows, where = self.same_formula, self.sheet.hidden_rows, self.position
+        text, attributes = sheet_scan.text, sheet_scan.attributes
+        in_row, row, r, c = False, 0, 0, 0
+        columns: dict[str, int] = {}
+        styles: dict[str, tuple[str | None, bool, bool]] = {}  # a cell's attributes but r: t, s, cm
+        # an <f>'s attributes (read-only once made), and the shared formula it is a member of
+        formulas: dict[str, tuple[dict[str, str], str | None]] = {}
+        try:
+            for (letters, digits, rest, attrs, f, f_attrs, f_text, v, value, inline, inline_text,
+                 row_start, row_attrs, closed, row_end, other) in sheet_scan.tokens(xml):
+                if letters or attrs:
+                    if attrs:  # r is not the first attribute (or not there)
+                        found = attributes(attrs)
+                        position = sheet_scan.cell_reference(found.pop("r", ""))
+                        if position is None:
+                            return False
+                        letters, digits = position
+                        rest = "".join(f' {key}="{v}"' for key, v in found.items())
+                    r = int(digits)
+                    if not in_row or r != row:
+                        return False  # a cell outside its row: expat's reading decides
+                    c = columns.get(letters) or columns.setdefault(letters, _column(letters))
+                    # the attribute texts repeat from cell to cell: each is read once
+                    style = styles.get(rest)
+                    if style is None:
+                        found = attributes(rest)
+                        style = styles[rest] = (found.get("t"), found.get("s", "0") != "0", "cm" in found)
+                    kind = style[0]
+                    if not v:
+                        value = None
+                    elif "&" in value or "\r" in value:
+                        value = text(value)
+                    if f:
+                        formula = formulas.get(f_attrs)
+                        if formula is None:
+                            found = attributes(f_attrs)
+                            formula = formulas[f_attrs] = (found, found.get("t"), found.get("si", ""))
+                        if "&" in f_text or "\r" in f_text:
+                            f_text = text(f_text)
+                        if inline or kind is not None and kind != "n":
+                            add(r, c, *style, formula[0], f_text, value, text(inline_text) if inline else None)
+                            continue
+                        number = float(value) if value else None
+                        how = formula[1]
+                        if how is None:  # a formula of its own
+                            cells[(r, c)] = Cell(name, r, c, number, "=" + f_text.lstrip("="), number)
+                            continue
+                        group = shared.get(formula[2]) if how == "shared" and not f_text else None
+                        if group is not None:  # a shared formula's member
+                            member = cells[(r, c)] = _SharedFormulaMember(name, r, c, number, *group)
+                            same_formula[member] = group[1]
+                        else:
+                            add(r, c, *style, formula[0], f_text, value, None)
+                    elif inline or kind is not None and kind != "n":
+                        add(r, c, *style, None, "", value, text(inline_text) if inline else None)
+                    elif value:
+                        number = float(value)
+                        cells[(r, c)] = Cell(name, r, c, number, None, number)
+                    elif style[1]:  # a blank that exists: styled
+                        cells[(r, c)] = Cell(name, r, c)
+                elif row_start:
+                    if in_row:
+                        return False
+                    found = attributes(row_attrs)
+                    if "r" not in found:
+                        return False  # numbered by position: expat's reading keeps count
+                    row = int(found["r"])
+                    if found.get("hidden") in ("1", "true"):
+                        hidden_rows.add(row)
+                    in_row = not closed
+                elif row_end and in_row:
+                    in_row = False
+                else:  # anything else
+                    return False
+        except sheet_scan.NotPlain:
+            return False
+        except (ValueError, IndexError, KeyError):
+            where[:] = (r, c)
+            raise
+        return not in_row
 
     def array_members(self) -> None:
         """The other cells of each array formula point at its master and keep their cached value."""
@@ -547,8 +635,7 @@ def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
     try:
         data = package.read(part)
         halves = sheet_scan.split(data)
-        if halves is not None and sheet_scan.scan(halves[1], reader.add, reader.sheet.hidden_rows,
-                                                  reader.position):
+        if halves is not None and reader.scan(halves[1]):
             package.parse(part, reader.start, reader.end, reader.characters, data=halves[0])
         else:  # a form the scan does not read: expat reads the whole sheet, afresh
             reader = _SheetReader(name, strings)

@@ -4,21 +4,19 @@ expat calls back into Python for every element, and a cell is three or four elem
 reading the sheet XML most of the time it takes to open a workbook. Excel, LibreOffice, openpyxl
 and xlsxwriter all write cells in a few fixed forms (``<c r="B2" s="3" t="s"><v>7</v></c>``, a
 formula ``<f ...>text</f>`` before the value, an inline string ``<is><t>text</t></is>``), so one
-regular expression matches a whole cell and the Python work per cell is one call.
+regular expression matches a whole cell, and the reader makes the cell from its groups.
 
-The scan accepts only what it understands: every character between ``<sheetData>`` and
+Only what is understood is accepted: every character between ``<sheetData>`` and
 ``</sheetData>`` must belong to a recognised row or cell token. Anything else (a comment, CDATA,
 single-quoted attributes, a cell without ``r``, rich inline text, an entity other than XML's five
-and character references, another encoding, a namespace prefix) makes it return ``None``, and
-the caller reads the sheet with expat, which handles every form and reports what is malformed.
-The rest of the document (the root element, table parts, filters) is left to expat as well.
+and character references, another encoding, a namespace prefix) is declined (``split`` returns
+None, a token of its own, ``text`` raises NotPlain), and the reader reads the sheet with expat,
+which handles every form and reports what is malformed. The rest of the document (the root
+element, table parts, filters) is left to expat as well.
 """
 from __future__ import annotations
 
 import re
-from typing import Callable
-
-from ..core.references import column_index
 
 # the sheet's only <sheetData> and what follows it: without a prefix, in UTF-8
 _SHEET_DATA = re.compile(rb"<sheetData\s*>")
@@ -47,12 +45,8 @@ _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
-# row, column, t, styled, dynamic, the <f> attributes, the formula's text, <v>, inline text
-AddCell = Callable[[int, int, "str | None", bool, bool, "dict[str, str] | None", str,
-                    "str | None", "str | None"], None]
 
-
-class _NotPlain(Exception):
+class NotPlain(Exception):
     """A text the scan does not decode the way an XML parser would: expat reads the sheet."""
 
 
@@ -60,7 +54,7 @@ def _character(number: int) -> str:
     if number in (0x9, 0xA, 0xD) or 0x20 <= number <= 0xD7FF or 0xE000 <= number <= 0xFFFD \
             or 0x10000 <= number <= 0x10FFFF:
         return chr(number)
-    raise _NotPlain  # not an XML character: expat's error to report
+    raise NotPlain  # not an XML character: expat's error to report
 
 
 def _entity(m: re.Match) -> str:
@@ -70,14 +64,14 @@ def _entity(m: re.Match) -> str:
     return _character(int(decimal) if decimal is not None else int(hexadecimal, 16))
 
 
-def _text(raw: str) -> str:
+def text(raw: str) -> str:
     """Character data as an XML parser delivers it: references replaced, line ends normalised."""
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in raw:
         decoded = _REFERENCE.sub(_entity, raw)
         if raw.count("&") != len(_REFERENCE.findall(raw)):
-            raise _NotPlain  # a stray "&" or an entity no DTD may define here
+            raise NotPlain  # a stray "&" or an entity no DTD may define here
         return decoded
     return raw
 
@@ -103,66 +97,21 @@ def split(data: bytes) -> tuple[bytes, str] | None:
     return data[:found.end()] + data[end:], cells
 
 
-def scan(cells: str, add: AddCell, hidden_rows: set[int], where: list[int]) -> bool:
-    """Call ``add`` for each cell of ``cells`` (a sheetData's content) and note hidden rows.
-    False, having added nothing that counts, where the content holds anything but the forms
-    above: the caller then reads the sheet with expat. ``where`` gets the row and column of the
-    cell being added, for an error raised while adding it."""
-    in_row, row, r, c = False, 0, 0, 0
-    columns: dict[str, int] = {}
-    styles: dict[str, tuple[str | None, bool, bool]] = {}  # a cell's attributes but r: t, s, cm
-    formulas: dict[str, dict[str, str]] = {}  # an <f>'s attributes, read-only once made
-    attributes = _ATTRIBUTE.findall
-    try:
-        for (letters, digits, rest, attrs, f, f_attrs, f_text, v, value, inline, inline_text,
-             row_start, row_attrs, closed, row_end, other) in _TOKEN.findall(cells):
-            if letters or attrs:
-                if attrs:  # r is not the first attribute (or not there)
-                    found = dict(attributes(attrs))
-                    position = _CELL_REF(found.pop("r", ""))
-                    if position is None:
-                        return False
-                    letters, digits = position.groups()
-                    rest = "".join(f' {key}="{text}"' for key, text in found.items())
-                r = int(digits)
-                if not in_row or r != row:
-                    return False  # a cell outside its row: expat's reading decides
-                c = columns.get(letters) or columns.setdefault(letters, column_index(letters))
-                # the attribute texts repeat from cell to cell: each is read once
-                style = styles.get(rest)
-                if style is None:
-                    found = dict(attributes(rest))
-                    style = styles[rest] = (found.get("t"), found.get("s", "0") != "0", "cm" in found)
-                if f:
-                    formula = formulas.get(f_attrs)
-                    if formula is None:
-                        formula = formulas[f_attrs] = dict(attributes(f_attrs))
-                    if "&" in f_text or "\r" in f_text:
-                        f_text = _text(f_text)
-                else:
-                    formula = None
-                if not v:
-                    value = None
-                elif "&" in value or "\r" in value:
-                    value = _text(value)
-                add(r, c, *style, formula, f_text, value, _text(inline_text) if inline else None)
-            elif row_start:
-                if in_row:
-                    return False
-                found = dict(attributes(row_attrs))
-                if "r" not in found:
-                    return False  # numbered by position: expat's reading keeps count
-                row = int(found["r"])
-                if found.get("hidden") in ("1", "true"):
-                    hidden_rows.add(row)
-                in_row = not closed
-            elif row_end and in_row:
-                in_row = False
-            else:  # anything else
-                return False
-    except _NotPlain:
-        return False
-    except (ValueError, IndexError, KeyError):
-        where[:] = (r, c)
-        raise
-    return not in_row
+def tokens(cells: str) -> list[tuple[str, ...]]:
+    """The tokens of a sheetData's content, each as the groups of ``_TOKEN``:
+    (column letters, row digits, the other attributes | all attributes where r is not first,
+    "<f", its attributes, its text, "<v", its text, "<is>", its text,
+    "<row", its attributes, "/" if it closes itself, "</row>", any other character).
+    A group that took no part is ""."""
+    return _TOKEN.findall(cells)
+
+
+def attributes(text: str) -> dict[str, str]:
+    """Attributes as the token gives them (values without a reference)."""
+    return dict(_ATTRIBUTE.findall(text))
+
+
+def cell_reference(text: str) -> tuple[str, str] | None:
+    """A cell's r as column letters and row digits; None for another form."""
+    found = _CELL_REF(text)
+    return None if found is None else (found[1], found[2])
