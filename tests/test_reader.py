@@ -26,7 +26,7 @@ from cellgrad.files.reader import _SharedFormulaMember, _SheetReader, read_workb
 from openpyxl.formula.translate import Translator
 
 from .builder import with_part, write_workbook
-from .conftest import reference_path
+from .conftest import ROOT, reference_path
 
 SHEET = "xl/worksheets/sheet1.xml"
 SHARED_STRINGS = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" '
@@ -293,3 +293,38 @@ def test_a_shared_formula_member_has_every_field_a_cell_has() -> None:
     member = _SharedFormulaMember("S", 2, 1, 4.0, MovedFormula("=B1*2"), master)
     plain = Cell("S", 2, 1, 4.0, "=B2*2", 4.0)
     assert {s: getattr(member, s) for s in Cell.__slots__} == {s: getattr(plain, s) for s in Cell.__slots__}
+
+
+def _sheets_scanned(path: Path) -> list[bool]:
+    """Per worksheet part of the file: whether the scan reads it (rather than expat)."""
+    with zipfile.ZipFile(path) as package:
+        parts = [n for n in package.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+        return [(halves := sheet_scan.split(package.read(part))) is not None
+                and _SheetReader("S", [""] * 10_000).scan(halves[1]) for part in parts]
+
+
+WRITERS = {  # what wrote the file: Excel (fast.ai's), openpyxl (the handouts), LibreOffice
+    "Excel": lambda name, office, tmp: reference_path(name),
+    "openpyxl": lambda name, office, tmp: ROOT / "workbooks" / name,
+    "LibreOffice": lambda name, office, tmp: Path(office.convert(ROOT / "workbooks" / name, "xlsx", tmp)),
+}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("name", ["collab_filter.xlsx", "graddesc.xlsm", "entropy_example.xlsx"])
+def test_files_from_three_writers_are_scanned_and_read_as_expat_reads_them(
+        writer: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request) -> None:
+    office = request.getfixturevalue("office") if writer == "LibreOffice" else None
+    path = WRITERS[writer](name, office, tmp_path)
+    assert all(_sheets_scanned(path))
+    with monkeypatch.context() as patch:
+        patch.setattr(sheet_scan, "split", lambda data: None)
+        expat = read_workbook(str(path))
+    scanned = read_workbook(str(path))
+    for ours, theirs in zip(scanned.sheets, expat.sheets, strict=True):
+        assert ours.name == theirs.name and ours.hidden_rows == theirs.hidden_rows
+        assert {k: (type(c), type(c.cached), c.cached, c.formula, c.array_range, c.spills)
+                for k, c in ours.cells.items()} == \
+            {k: (type(c), type(c.cached), c.cached, c.formula, c.array_range, c.spills)
+             for k, c in theirs.cells.items()}
+    assert {c.address for c in scanned.same_formula} == {c.address for c in expat.same_formula}
