@@ -168,8 +168,12 @@ class ColumnFills:
             run[3] = _moved_down(run[2])
         template, rows, last = run[3]
         down = row - run[1]
-        if last + down > MAX_ROW or template % tuple([r + down for r in rows]) != formula:
-            return None  # another formula, or a reference moved off the grid (not the same form)
+        if last + down > MAX_ROW:
+            return None  # a reference moved off the grid: not the same form
+        # most filled formulas have one relative row (=IF($K3=O$2,1,0)): no tuple to build
+        moved = template % (rows[0] + down) if len(rows) == 1 else template % tuple([r + down for r in rows])
+        if moved != formula:
+            return None  # another formula
         run[0] = row
         return run[4]
 
