@@ -162,6 +162,7 @@ BAD = [
     (lambda tmp: [str(HANDOUT), "--out", str(tmp / "file.txt")], "--out must be a directory"),
     (lambda tmp: [str(HANDOUT), "--csv", str(tmp / "no" / "h.csv")], "--csv: the folder does not exist"),
     (lambda tmp: [str(tmp / "missing.xlsm")], "missing.xlsm"),
+    (lambda tmp: [str(tmp / "missing.xlsm"), "--out", str(tmp / "new")], "missing.xlsm"),  # no folder made
     (lambda tmp: [str(HANDOUT), "--out", str(tmp / "file.txt" / "sub")], "cannot create the output directory"),
 ]
 

@@ -290,7 +290,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     if args.csv:
         write_bytes(args.csv, csv_text(result).encode())
-    if args.out:
+    if args.out:  # made only now: a workbook that cannot be read leaves no empty folder behind
+        make_directory(args.out)
         files = {"txt": text.encode(), "json": json.dumps(report, indent=1).encode(),
                  "csv": csv_text(result).encode(), "png": _picture(report, "png"),
                  "svg": _picture(report, "svg")}
@@ -318,8 +319,6 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise WorkbookError("would overwrite the workbook; choose another output", file=target)
     if not math.isfinite(args.target):
         raise WorkbookError(f"--target must be a finite number, not {args.target}")
-    if args.out:
-        make_directory(args.out)
 
 
 def _out_file(directory: str, ext: str) -> str:

@@ -148,7 +148,7 @@ class MacroRunner:
             raise self._error(line, f"Range({ref.name!r}): {exc.reason}") from None
         for step in ref.steps:
             if isinstance(step, EndDown):
-                area = self._end_down(area, line)
+                area = self._end_down(area)
             else:
                 area = self._offset(area, step, line)
         return area
@@ -161,7 +161,7 @@ class MacroRunner:
             raise self._error(line, f"Offset({dr}, {dc}) of {area.a1()} is off the sheet")
         return moved
 
-    def _end_down(self, area: Range, line: int) -> Range:
+    def _end_down(self, area: Range) -> Range:
         """Ctrl+Down: to the last filled cell of the block, or to the next filled cell below."""
         filled = _Column(self.sheet, area.sheet, area.c1).filled
         row = area.r1
