@@ -261,6 +261,7 @@ class _Package:
 class _SheetEntry:
     name: str
     part: str | None  # None: not a worksheet (a chart sheet, a dialog sheet) or no relationship
+    kind: str         # its relationship's type: worksheet, chartsheet, dialogsheet, xlMacrosheet...
 
 
 def _workbook_part(package: _Package, rels: dict[str, tuple[str, str]]
@@ -275,7 +276,8 @@ def _workbook_part(package: _Package, rels: dict[str, tuple[str, str]]
         if name == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
             kind, target = rels.get(rid or "", ("", ""))
-            entries.append(_SheetEntry(attrs.get("name", ""), target if kind == "worksheet" else None))
+            entries.append(_SheetEntry(attrs.get("name", ""), target if kind == "worksheet" else None,
+                                       kind))
         elif name == "definedName":
             pending.append(attrs)
             text.clear()
@@ -523,8 +525,8 @@ class _SheetReader:
         in_row, row, r, c = False, 0, 0, 0
         columns: dict[str, int] = {}
         styles: dict[str, tuple[str | None, bool, bool]] = {}  # a cell's attributes but r: t, s, cm
-        # an <f>'s attributes (read-only once made), and the shared formula it is a member of
-        formulas: dict[str, tuple[dict[str, str], str | None]] = {}
+        # an <f>'s attributes (read-only once made), its t and its si
+        formulas: dict[str, tuple[dict[str, str], str | None, str]] = {}
         try:
             for (letters, digits, rest, attrs, f, f_attrs, f_text, v, value, inline, inline_text,
                  row_start, row_attrs, closed, row_end, other) in sheet_scan.tokens(xml):
@@ -535,7 +537,7 @@ class _SheetReader:
                         if position is None:
                             return False
                         letters, digits = position
-                        rest = "".join(f' {key}="{v}"' for key, v in found.items())
+                        rest = "".join(f' {key}="{val}"' for key, val in found.items())
                     r = int(digits)
                     if not in_row or r != row:
                         return False  # a cell outside its row: expat's reading decides
@@ -623,6 +625,8 @@ class WorkbookFile:
     same_formula: dict[Cell, Cell] = field(default_factory=dict)
     # sheet name -> its Excel Tables' parts as (part path, XML bytes), for the table model
     table_parts: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+    # every sheet in tab order as (name, kind): chart and dialog sheets too, which hold no cells
+    tabs: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def order(self) -> list[str]:
@@ -666,7 +670,7 @@ def read_workbook(path: str) -> WorkbookFile:
     rels = package.relationships(_WORKBOOK)
     entries, defined = _workbook_part(package, rels)
     strings = _shared_strings(package, rels)
-    book = WorkbookFile([], {})
+    book = WorkbookFile([], {}, tabs=[(entry.name, entry.kind) for entry in entries])
     by_index: dict[int, Sheet] = {}
     for index, entry in enumerate(entries):
         if entry.part is None:
