@@ -501,6 +501,67 @@ def test_lambda_in_a_defined_name() -> None:
     assert_same(CALC, book["S!B4"], "a name holding a LAMBDA, not called")
 
 
+# "LAMBDA function": a LAMBDA name may call itself; Errors: "If you call a LAMBDA function from
+# within itself and the call is circular, Excel can return a #NUM! error if there are too many
+# recursive calls." The recursion runs as deep as the values take it, not as deep as the parser
+# could unroll it. Expected values are the sequences' own (Fibonacci numbers, 170! as a double).
+RECURSIVE_NAMES = {
+    "FIB": "LAMBDA(n,IF(n<2,n,FIB(n-1)+FIB(n-2)))",
+    "FACT": "LAMBDA(n,IF(n<=1,1,n*FACT(n-1)))",
+    "EVENP": "LAMBDA(n,IF(n=0,TRUE,ODDP(n-1)))",          # mutual recursion through two names
+    "ODDP": "LAMBDA(n,IF(n=0,FALSE,EVENP(n-1)))",
+    "ENDLESS": "LAMBDA(n,ENDLESS(n+1))",
+    "SUMDOWN": "LAMBDA(r,IF(ROWS(r)=1,INDEX(r,1),INDEX(r,1)+SUMDOWN(OFFSET(r,1,0,ROWS(r)-1))))",
+    "DEPTH": "LAMBDA(n,IF(n=0,0,1+DEPTH(n-1)))",
+}
+RECURSIVE_CELLS = {"B1": 1, "B2": 2, "B3": 3, "B4": 4, "B5": 5}
+RECURSIVE = [
+    row("=FIB(0)", 0.0), row("=FIB(1)", 1.0), row("=FIB(10)", 55.0), row("=FIB(20)", 6765.0),
+    row("=FACT(170)", 7.257415615307994e306),
+    row("=FACT(5)+FIB(FIB(5))", 125.0),                       # a recursive call as an argument
+    row("=EVENP(10)", True), row("=ODDP(7)", True), row("=EVENP(7)", False),
+    row("=SUMDOWN(B1:B5)", 15.0),                              # a reference as the argument
+    row("=SUM(MAP(B1:B5,LAMBDA(x,FACT(x))))", 153.0),         # called by a helper's LAMBDA
+    row("=ENDLESS(1)", NUM),                                   # too many recursive calls
+]
+
+
+@pytest.fixture(scope="module")
+def recursive_book() -> object:
+    formulas = {f"A{i + 1}": p.values[0] for i, p in enumerate(RECURSIVE)}
+    return calculated({"S": {**RECURSIVE_CELLS, **formulas}}, names=RECURSIVE_NAMES)
+
+
+@pytest.mark.parametrize("index", [pytest.param(i, id=p.id) for i, p in enumerate(RECURSIVE)])
+def test_recursive_lambda_names(recursive_book, index: int) -> None:
+    formula, expected = RECURSIVE[index].values
+    assert_same(expected, recursive_book[f"S!A{index + 1}"], formula)
+
+
+def test_recursion_depth_is_excels_operand_stack() -> None:
+    """Measured in Excel, a call takes its parameters + 1 of an operand stack of 1,024 entries
+    (cellgrad.functions.lambdas.OPERAND_STACK): DEPTH(n) makes n + 1 calls of one parameter."""
+    from cellgrad.functions.lambdas import OPERAND_STACK
+    deepest = OPERAND_STACK // 2 - 1
+    book = calculated({"S": {"A1": f"=DEPTH({deepest})", "A2": f"=DEPTH({deepest + 1})"}},
+                      names=RECURSIVE_NAMES)
+    assert_same(float(deepest), book["S!A1"], "as deep as the stack allows")
+    assert_same(NUM, book["S!A2"], "one call more")
+
+
+def test_python_recursion_limit_is_num_error(monkeypatch) -> None:
+    """Should Python's recursion limit come before Excel's, the cell is #NUM! all the same."""
+    import sys
+
+    from cellgrad.functions import lambdas
+    monkeypatch.setattr(lambdas, "_FRAMES_PER_ENTRY", 0)
+    limit = sys.getrecursionlimit()
+    book = calculated({"S": {"A1": "=DEPTH(400)", "A2": "=DEPTH(3)"}}, names=RECURSIVE_NAMES)
+    assert_same(NUM, book["S!A1"], "DEPTH(400) past Python's recursion limit")
+    assert_same(3.0, book["S!A2"], "DEPTH(3)")
+    assert sys.getrecursionlimit() == limit
+
+
 def spilled_book(tmp_path, cells: dict) -> object:
     """A workbook whose B2 is a dynamic-array formula as Excel 365 saves one: an array formula
     over its anchor cell, marked with cell metadata (cm="1")."""

@@ -37,30 +37,51 @@ class ParseError(ValueError):
     """Raised for text that is not a formula; the caller adds sheet and cell."""
 
 
-# A LAMBDA calling itself (through a defined name) is unrolled while parsing, as deep as
-# _MAX_LAMBDA_DEPTH and at most _MAX_LAMBDA_CALLS times per formula; a call beyond is #NUM!
-# (Excel's own limit on recursion), never a parse that does not end.
-_MAX_LAMBDA_DEPTH = 64
+# A LAMBDA call is inlined while parsing; a formula whose inlined calls pass this many (names
+# calling names, each several times) is #NUM! rather than a parse that grows without end.
 _MAX_LAMBDA_CALLS = 1024
 
 
 class Lambda(Node):
     """A LAMBDA's parameters and the tokens of its body. LET and LAMBDA are resolved while
     parsing: a call parses the body again with each parameter bound to the argument's node, so
-    no backend ever sees them. One left uncalled is #CALC!, as in Excel."""
+    no backend ever sees them. One left uncalled is #CALC!, as in Excel.
 
-    __slots__ = ("params", "body", "scope")
+    A LAMBDA name that calls itself (directly or through other names) cannot be inlined, since
+    only the values decide how deep it goes: it is called at run time (``_RECURSIVE``, see
+    :meth:`_Parser.apply`), and ``recursive`` remembers that for its later calls."""
+
+    __slots__ = ("params", "body", "scope", "recursive")
 
     def __init__(self, params: tuple[str, ...], body: tuple[Token, ...], scope: dict) -> None:
         self.params = params
         self.body = body
         self.scope = scope
+        self.recursive = False
+
+
+class _Active:
+    """A LAMBDA call whose body is being parsed; a call of the same LAMBDA inside is recursion.
+    ``key`` names the call at run time (the _RECURSE calls inside find it by the key)."""
+
+    __slots__ = ("function", "key")
+
+    def __init__(self, function: Lambda, key: float) -> None:
+        self.function = function
+        self.key = key
+
+
+def _frame(function: Lambda) -> int:
+    """What one call of ``function`` takes of Excel's operand stack (cellgrad.functions.lambdas)."""
+    return len(function.params) + 1
 
 
 # The functions that call a LAMBDA given to them once per element, at run time
 # (cellgrad.functions.lambdas): their LAMBDA arguments become LAMBDA(slot..., body) calls.
 _LAMBDA_HELPERS = frozenset({"MAP", "REDUCE", "SCAN", "BYROW", "BYCOL", "MAKEARRAY"})
-_SLOTS = itertools.count(1)  # a fresh slot for each parameter of such a LAMBDA
+# A fresh slot for each parameter of such a LAMBDA, and a fresh key for each call of a LAMBDA
+# that calls itself (_Parser.apply).
+_SLOTS = itertools.count(1)
 
 
 def _local(name: str) -> str:
@@ -106,7 +127,7 @@ class _Parser:
         self.names = names
         self.tables = tables
         self.scope: dict[str, Node] = {}  # LET names and LAMBDA parameters in force
-        self.depth = 0                    # LAMBDA calls being parsed
+        self.active: list[_Active] = []   # LAMBDA calls being parsed, outermost first (shared)
         self.calls = [0]                  # LAMBDA calls parsed for this formula (shared)
 
     # -- token stream -----------------------------------------------------------------------
@@ -324,15 +345,41 @@ class _Parser:
         return Call("LAMBDA", slots + (self.value(self.apply(function, bound)),))
 
     def apply(self, function: Lambda, args: list[Node]) -> Node:
-        """A LAMBDA called: its body parsed with the parameters bound to the arguments."""
+        """A LAMBDA called: its body parsed with the parameters bound to the arguments. A call
+        of a LAMBDA whose body is being parsed is recursion: that LAMBDA is called at run time,
+        ``_RECURSIVE(key, stack, LAMBDA(slot..., body), argument...)``, and the calls inside it
+        are ``_RECURSE(key, stack, argument...)``; ``stack`` is what one call takes of Excel's
+        operand stack (its own frame and those of the LAMBDAs inlined on the way)."""
         if len(args) != len(function.params):
             return Const(ExcelError.VALUE)
+        values = tuple(self.value(a) for a in args)  # at run time: a LAMBDA argument is #CALC!
+        for depth, active in enumerate(self.active):
+            if active.function is function:
+                function.recursive = True
+                stack = _frame(function) + sum(_frame(a.function) for a in self.active[depth + 1:]
+                                               if not a.function.recursive)
+                return Call("_RECURSE", (Const(active.key), Const(float(stack))) + values)
         self.calls[0] += 1
-        if self.depth >= _MAX_LAMBDA_DEPTH or self.calls[0] > _MAX_LAMBDA_CALLS:
+        if self.calls[0] > _MAX_LAMBDA_CALLS:
             return Const(ExcelError.NUM)
+        self.active.append(_Active(function, float(next(_SLOTS))))
+        try:
+            if not function.recursive:
+                node = self.body(function, args)
+                if not function.recursive:  # no call of itself was found inside
+                    return node
+            slots = tuple(Const(float(next(_SLOTS))) for _ in function.params)
+            body = self.body(function, [Call("_PARAMETER", (slot,)) for slot in slots])
+            return Call("_RECURSIVE", (Const(self.active[-1].key), Const(float(_frame(function))),
+                                       Call("LAMBDA", slots + (self.value(body),))) + values)
+        finally:
+            self.active.pop()
+
+    def body(self, function: Lambda, args: list[Node]) -> Node:
+        """The body of ``function`` parsed with its parameters bound to ``args``."""
         body = _Parser(list(function.body), self.row, self.col, self.sheet, self.names, self.tables)
         body.scope = {**function.scope, **dict(zip(function.params, args))}
-        body.depth = self.depth + 1
+        body.active = self.active
         body.calls = self.calls
         node = body.expression()
         if body.peek() is not None:

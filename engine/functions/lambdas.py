@@ -4,10 +4,12 @@ LET, and a LAMBDA that is called, are resolved while parsing (:mod:`cellgrad.cor
 name is replaced by its value's node, so no backend ever sees them. A LAMBDA given to a helper
 must be called once per element at run time: the parser writes it as ``LAMBDA(slot..., body)``
 with each parameter in the body a ``_PARAMETER(slot)`` call, and the helper binds the slots to
-the element's values while it evaluates the body.
+the element's values while it evaluates the body. A LAMBDA name that calls itself is called at
+run time the same way (``_RECURSIVE`` and ``_RECURSE``), as deep as its arguments take it.
 """
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 from ..core.references import Range
@@ -100,6 +102,75 @@ def _entry(function: Closure, read: ReadArea, *values: object) -> Scalar:
         return _one(function(*values), read)
     except ErrorResult as exc:
         return exc.error
+
+
+# "LAMBDA function", Errors: "If you call a LAMBDA function from within itself and the call is
+# circular, Excel can return a #NUM! error if there are too many recursive calls." The page gives
+# no number. Measured in Excel (Microsoft Tech Community, "LAMBDA: Recursive Lists and
+# Understanding Recursion Limits of LAMBDA", 2021), the calls in progress share an operand stack
+# of 1,024 entries, each call taking its parameters + 1: about 1024 / (parameters + 1) levels.
+OPERAND_STACK = 1024
+# Python frames allowed per operand stack entry while a recursive LAMBDA runs, so that Excel's
+# limit, not Python's, ends a deep recursion: a level of the interpreter is 13 frames and about 4
+# more per function nested in the body (Excel allows 64 levels of nesting), for 2 entries or more.
+_FRAMES_PER_ENTRY = 256
+# The recursive LAMBDAs being called, by the key the parser gave each call, and the operand
+# stack their calls in progress take.
+_CALLED: dict[float, Closure] = {}
+_STACK = [0]
+
+
+def _value(argument: Thunk) -> object:
+    """A LAMBDA argument's value: an error is a value, as ISERROR in the body must see it."""
+    try:
+        return argument()
+    except ErrorResult as exc:
+        return exc.error
+
+
+def _call(function: Closure, stack: float, arguments: tuple[Thunk, ...]) -> object:
+    """``function`` called with the arguments' values; #NUM! past Excel's operand stack."""
+    values = [_value(a) for a in arguments]
+    if _STACK[0] + stack > OPERAND_STACK:
+        raise ErrorResult(ExcelError.NUM)
+    _STACK[0] += int(stack)
+    try:
+        return function(*values)
+    finally:
+        _STACK[0] -= int(stack)
+
+
+RECURSION = dict(array_result=True, reference_result=True, elementwise=False)
+
+
+@excel_function("_RECURSIVE", Arg.NUMBER, Arg.NUMBER, Arg.LAZY, repeat=Arg.LAZY, min_args=3,
+                **RECURSION)
+def recursive(key: float, stack: float, function: Thunk, *arguments: Thunk) -> object:
+    """A LAMBDA name that calls itself, called: its closure is bound to ``key`` for the
+    ``_RECURSE`` calls in its body. Too deep a recursion is #NUM!, Python's included."""
+    saved = _CALLED.get(key)
+    _CALLED[key] = _closure(function())
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + OPERAND_STACK * _FRAMES_PER_ENTRY)
+    try:
+        return _call(_CALLED[key], stack, arguments)
+    except RecursionError:
+        raise ErrorResult(ExcelError.NUM) from None
+    finally:
+        sys.setrecursionlimit(limit)
+        if saved is None:
+            del _CALLED[key]
+        else:
+            _CALLED[key] = saved
+
+
+@excel_function("_RECURSE", Arg.NUMBER, Arg.NUMBER, repeat=Arg.LAZY, min_args=2, **RECURSION)
+def recurse(key: float, stack: float, *arguments: Thunk) -> object:
+    """A recursive LAMBDA calling itself (or the one it was called by): the closure bound to
+    ``key`` by the ``_RECURSIVE`` call around it."""
+    if key not in _CALLED:
+        raise ErrorResult(ExcelError.CALC)
+    return _call(_CALLED[key], stack, arguments)
 
 
 HELPER = dict(reads_cells=True, array_result=True, elementwise=False)
