@@ -376,6 +376,32 @@ TEXT = [
     row('=TEXT(D2,"h:mm AM/PM")', "6:00 PM"), row('=TEXT(D2,"hh:mm:ss")', "18:00:00"),
     row('=TEXT(1.5,"[h]:mm")', "36:00"), row('=TEXT(3.14159,"0.##")', "3.14"),
     row('=TEXT("abc","0.00")', "abc"), row('=TEXT(1234.5,"General")', "1234.5"),
+    row('=TEXT(123456,"$#,##0")', "$123,456"),              # rule: the $ stays before the digits
+    # "Excel specifications and limits": number precision 15 digits, so a number is written as
+    # text at its first 15 significant digits (zeros after); a constant typed with more keeps
+    # its first 15 ("Last digits are changed to zeros when you type long numbers in cells of Excel")
+    row('=TEXT(123456789012345678,"0")', "123456789012345000"),
+    row('=TEXT(2^60,"0")', "1152921504606850000"),        # 1152921504606846976 at 15 digits
+    row('=TEXT(0.1+0.2,"0.00000000000000000000")', "0.30000000000000000000"),
+    row('=TEXT(1/3,"0.000000000000000000")', "0.333333333333333000"),
+    row('=TEXT(1E+45,"0")', "1" + "0" * 45),
+    row('=TEXT(-123456789012345678,"#,##0")', "-123,456,789,012,345,000"),
+    row('=TEXT(0.285,"0.0%")', "28.5%"),                    # 28.499999999999996 as a double
+    row('="" & 123456789012345678', "1.23456789012345E+17"),
+    row('=VALUE(TEXT(123456789012345678,"0"))&""', "1.23456789012345E+17"),
+    row('=VALUE(TEXT(0.1+0.2,"0.00000000000000000000"))=0.3', True),
+    row('=FIXED(123456789012345678,0)', "123,456,789,012,345,000"),
+    row('=DOLLAR(123456789012345678)', "$123,456,789,012,345,000.00"),
+    row('=DOLLAR(-2^60*10,-3)', "$11,529,215,046,068,500,000"),   # (-2)^60: - before ^
+    row('=DOLLAR(-123456789012345678,0)', "($123,456,789,012,345,000)"),
+    # "FIXED function"
+    row("=FIXED(1234.567,1)", "1,234.6"), row("=FIXED(1234.567,-1)", "1,230"),
+    row("=FIXED(-1234.567,-1,TRUE)", "-1230"), row("=FIXED(44.332)", "44.33"),
+    row("=FIXED(1,128)", VALUE),                            # rule: decimals up to 127
+    # "DOLLAR function": the format $#,##0.00_);($#,##0.00)
+    row("=DOLLAR(1234.567,2)", "$1,234.57"), row("=DOLLAR(1234.567,-2)", "$1,200"),
+    row("=DOLLAR(-1234.567,-2)", "($1,200)"), row("=DOLLAR(-0.123,4)", "($0.1230)"),
+    row("=DOLLAR(99.888)", "$99.89"),
 ]
 
 

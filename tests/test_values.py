@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from cellgrad.core.values import (ErrorResult, ExcelError, compare, format_number, number_from_text,
-                                  to_bool, to_number, to_text)
+                                  to_bool, to_number, to_text, typed_number)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,6 +72,16 @@ def test_coercions(function, value, expected) -> None:
 @pytest.mark.parametrize("x", [1.0, 0.5, 1 / 3, 1e20, 123.456, 2 ** 0.5, 1e-5, 7e-300])
 def test_format_number_reads_back_to_15_digits(x: float) -> None:
     assert float(format_number(x)) == float(f"{x:.15g}")
+
+
+# "Last digits are changed to zeros when you type long numbers in cells of Excel": digits past
+# the 15th become zeros (1111222233334444 is 1111222233334440), truncated, not rounded.
+@pytest.mark.parametrize("text, number", [
+    ("1111222233334444", 1111222233334440.0), ("123456789012345678", 123456789012345000.0),
+    ("0.1234567890123456789", 0.123456789012345), ("1.2345678901234567E+300", 1.23456789012345e300),
+    ("123456789012345", 123456789012345.0), ("0.5", 0.5), ("1E+45", 1e45)])
+def test_typed_number_keeps_15_digits(text: str, number: float) -> None:
+    assert typed_number(text) == number
 
 
 # --- compare: a total order consistent with Excel's type ranking -----------------------------------

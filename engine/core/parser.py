@@ -14,7 +14,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from .ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
 from .references import parse_cell_endpoint, parse_endpoint, split_sheet
 from .structured import Tables, parse_specifier, protect_escapes, resolve
-from .values import ExcelError, Scalar
+from .values import ExcelError, Scalar, typed_number
 
 # (name, formula's sheet) -> the node the defined name stands for, or None if unknown.
 NameResolver = Callable[[str, str], "Node | None"]
@@ -104,7 +104,7 @@ def _text_literal(value: str) -> str:
 
 def _scalar_literal(token: Token) -> Scalar:
     if token.subtype == Token.NUMBER:
-        return float(token.value)
+        return typed_number(token.value)
     if token.subtype == Token.TEXT:
         return _text_literal(token.value)
     if token.subtype == Token.LOGICAL:
@@ -400,7 +400,7 @@ class _Parser:
                 number = self.take()
                 if number.subtype != Token.NUMBER:
                     raise ParseError(f"unexpected -{number.value} in an array constant")
-                rows[-1].append(-float(number.value))
+                rows[-1].append(-typed_number(number.value))
                 continue
             rows[-1].append(_scalar_literal(token))
         if len({len(r) for r in rows}) != 1:

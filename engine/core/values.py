@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from decimal import ROUND_DOWN, Context, Decimal
 from enum import Enum
 from typing import Iterator, Union
 
@@ -219,22 +220,43 @@ def to_bool(value: Scalar) -> bool:
     raise ErrorResult(ExcelError.VALUE)
 
 
+# "Excel specifications and limits": number precision, 15 digits. Whatever writes a number as
+# text (General, TEXT's format codes) writes it at these digits, never the double's 16th or 17th.
+SIGNIFICANT_DIGITS = 15
+
+
+def significant(x: float) -> Decimal:
+    """``x`` at Excel's 15 significant digits (a finite float), as a Decimal: 2^60 is
+    1.15292150460685E+18, 0.1+0.2 is 0.300000000000000."""
+    return Decimal(f"{x:.{SIGNIFICANT_DIGITS - 1}e}")
+
+
+# A number typed with more digits keeps its first 15, the rest become zeros ("Last digits are
+# changed to zeros when you type long numbers in cells of Excel"): 123456789012345678 is read
+# as 123456789012345000, not rounded to ...346000.
+_TYPED = Context(prec=SIGNIFICANT_DIGITS, rounding=ROUND_DOWN)
+
+
+def typed_number(text: str) -> float:
+    """A number written in a formula (``123456789012345678``, ``1.5E+3``) as Excel keeps it."""
+    if len(text) <= SIGNIFICANT_DIGITS:  # no more than 15 characters, no more than 15 digits
+        return float(text)
+    return float(_TYPED.plus(Decimal(text)))
+
+
 def format_number(x: float) -> str:
-    """A number as Excel's General format shows it in text (``&``, ``TEXT`` defaults): 15 digits."""
+    """A number as Excel's General format shows it in text (``&``, ``TEXT`` defaults): 15 digits,
+    trailing zeros dropped, E notation from 1E+15 up and below 1E-04 (``1.23456789012346E+17``)."""
     if x == 0:
         return "0"
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
-    text = f"{x:.15g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        if "." in mantissa:
-            mantissa = mantissa.rstrip("0").rstrip(".")
-        sign = "-" if exponent.startswith("-") else "+"
-        return f"{mantissa}E{sign}{int(exponent.lstrip('+-')):02d}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    digits = significant(x).normalize()
+    power = digits.adjusted()
+    if -4 <= power < SIGNIFICANT_DIGITS:
+        return format(digits, "f")
+    mantissa = format(digits.scaleb(-power), "f")
+    return f"{mantissa}E{'-' if power < 0 else '+'}{abs(power):02d}"
 
 
 def to_text(value: Scalar) -> str:

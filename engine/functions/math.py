@@ -5,7 +5,7 @@ import math
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal,
                      localcontext)
 
-from ..core.values import Array, ErrorResult, ExcelError, checked_number
+from ..core.values import Array, ErrorResult, ExcelError, checked_number, significant
 from .arguments import number_pairs, numbers, optional, raise_first_error, same_shape
 from .array_kernels import ArrayContext, Fallback, Vec
 from .registry import Arg, excel_function
@@ -169,7 +169,7 @@ def _to_multiple(x: float, step: float, rounding: str) -> float:
         raise ErrorResult(ExcelError.NUM)
     with localcontext() as context:
         context.prec = _ROUND_PRECISION
-        q = Decimal(f"{quotient:.15g}").to_integral_value(rounding=rounding)
+        q = significant(quotient).to_integral_value(rounding=rounding)
         return checked_number(float(q * Decimal(repr(abs(step)))))
 
 

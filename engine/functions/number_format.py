@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from ..core.values import ErrorResult, ExcelError, format_number
+from ..core.values import ErrorResult, ExcelError, format_number, significant
 
 _TOKEN = re.compile(r'"[^"]*"|\\.|\[[hHmMsS]+\]|\[[^\]]*\]|AM/PM|am/pm|A/P|a/p|'
                     r'[eE][+-]|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|'
@@ -94,13 +94,15 @@ def _digits_fill(pattern: list[str], digits: str, *, integer: bool) -> str:
 
 
 def _group(text: str) -> str:
-    digits = text.lstrip()
-    head = len(text) - len(digits)
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return text[:head] + ",".join([digits] + groups) if digits else text
+    """Commas between the thousands of the integer digits (the last run of digits: a literal
+    before them stays outside, TEXT(123456,"$#,##0") is $123,456)."""
+    run = re.search(r"\d+(?=\D*$)", text)
+    if run is None:
+        return text
+    digits = run.group()
+    head = len(digits) % 3 or 3
+    grouped = ",".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+    return text[:run.start()] + grouped + text[run.end():]
 
 
 # A double has up to 309 digits before the point: quantize needs room for all of them (the
@@ -108,22 +110,23 @@ def _group(text: str) -> str:
 _ALL_DIGITS = Context(prec=400)
 
 
-def _rounded(x: float, places: int) -> str:
-    return format(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
-                                            context=_ALL_DIGITS), "f")
+def _rounded(x: Decimal, places: int) -> str:
+    return format(x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                             context=_ALL_DIGITS), "f")
 
 
-def _number(x: float, tokens: list[str]) -> str:
-    negative = x < 0
-    x = abs(x)
+def _number(value: float, tokens: list[str]) -> str:
+    negative = value < 0
     holders = [i for i, t in enumerate(tokens) if t in "0#?"]
     if not holders:
         return ("-" if negative else "") + "".join(_literal(t) for t in tokens)
-    x *= 100 ** sum(1 for t in tokens if t == "%")
+    # The digits shown are the number's 15 ("Excel specifications and limits"); scaling them
+    # by % and commas is exact in decimal, so 28.5% is not the double 28.499999999999996
+    x = abs(significant(value)).scaleb(2 * sum(1 for t in tokens if t == "%"))
     trailing = 0  # commas right after the last placeholder divide by 1,000 each
     while holders[-1] + 1 + trailing < len(tokens) and tokens[holders[-1] + 1 + trailing] == ",":
         trailing += 1
-    x /= 1000 ** trailing
+    x = x.scaleb(-3 * trailing)
     tokens = tokens[:holders[-1] + 1] + tokens[holders[-1] + 1 + trailing:]
     exponent_at = next((i for i, t in enumerate(tokens) if t.lower() in ("e+", "e-")), None)
     body_end = exponent_at if exponent_at is not None else holders[-1] + 1
@@ -133,12 +136,12 @@ def _number(x: float, tokens: list[str]) -> str:
     places = sum(1 for t in frac_part if t in "0#?")
     exponent_text = ""
     if exponent_at is not None:
-        power = 0 if x == 0 else int(Decimal(repr(x)).adjusted())
+        power = 0 if x == 0 else x.adjusted()
         places_int = sum(1 for t in int_part if t in "0#?") or 1
         power -= (power % places_int) if places_int > 1 else 0
-        x = x / 10 ** power if x else 0.0
-        if float(_rounded(x, places)) >= 10 ** places_int:
-            x /= 10 ** places_int
+        x = x.scaleb(-power)
+        if Decimal(_rounded(x, places)) >= 10 ** places_int:
+            x = x.scaleb(-places_int)
             power += places_int
         exp_digits = [t for t in tokens[exponent_at + 1:] if t in "0#?"]
         sign = "-" if power < 0 else ("+" if tokens[exponent_at][1] == "+" else "")
@@ -146,7 +149,7 @@ def _number(x: float, tokens: list[str]) -> str:
             + "".join(_literal(t) for t in tokens[exponent_at + 1:] if t not in "0#?")
     text = _rounded(x, places)
     whole, _, fraction = text.partition(".")
-    if whole == "0" and float(text) != 0 or whole == "0" and fraction:
+    if whole == "0" and Decimal(text) != 0 or whole == "0" and fraction:
         whole = "0" if "0" in [t for t in int_part if t in "0#?"] else ""
     shown = _digits_fill([t for t in int_part if t != "," or not grouped], whole, integer=True)
     if grouped:
@@ -155,7 +158,7 @@ def _number(x: float, tokens: list[str]) -> str:
         shown += "." + _digits_fill(frac_part, fraction.ljust(places, "0"), integer=False)
     if exponent_at is None:
         shown += "".join(_literal(t) for t in tokens[body_end:])
-    sign = "-" if negative and float(text) != 0 else ""
+    sign = "-" if negative and Decimal(text) != 0 else ""
     return sign + shown + exponent_text
 
 

@@ -8,6 +8,7 @@ import re
 from ..core.values import ErrorResult, ExcelError, Scalar, number_from_text, to_text
 from .arguments import optional, values, whole
 from .conditional import wildcard
+from .math import round_
 from .number_format import format_value
 from .registry import Arg, excel_function
 
@@ -199,3 +200,30 @@ def text_(v: Scalar, code: str) -> str:
         return "TRUE" if v else "FALSE"
     number = 0.0 if v is None else v if type(v) is float else number_from_text(v)  # type: ignore[arg-type]
     return _short(format_value(v if number is None else number, code))  # type: ignore[arg-type]
+
+
+MAX_DECIMALS = 127  # "FIXED function": decimals can be as large as 127
+
+
+def _with_decimals(number: float, decimals: float | None, code: str) -> str:
+    """FIXED and DOLLAR: number rounded to decimals places (2 when left out; to the left of the
+    point when negative, as ROUND does) and shown in the format ``code``, whose {0} is the point
+    and the places."""
+    places = int(optional(decimals, 2.0))
+    if places > MAX_DECIMALS:
+        raise ErrorResult(ExcelError.VALUE)
+    shown = round_(number, float(places)) if places < 0 else number
+    return format_value(shown, code.format("." + "0" * places if places > 0 else ""))
+
+
+@excel_function("FIXED", N, N, Arg.BOOL, min_args=1)
+def fixed(number: float, decimals: float | None = 2.0, no_commas: bool | None = False) -> str:
+    """"FIXED function": the number as text with a point and, unless no_commas, commas."""
+    return _with_decimals(number, decimals, "0{0}" if no_commas else "#,##0{0}")
+
+
+@excel_function("DOLLAR", N, N, min_args=1)
+def dollar(number: float, decimals: float | None = 2.0) -> str:
+    """"DOLLAR function": the number as text in the currency format $#,##0.00;($#,##0.00) (the
+    page's results have no space for the format's _) padding: $1,234.57)."""
+    return _with_decimals(number, decimals, "$#,##0{0};($#,##0{0})")
