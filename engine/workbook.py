@@ -55,8 +55,9 @@ class Workbook:
 
     def __init__(self, sheets: list[Sheet], names: dict[str, DefinedName], *,
                  path: str | None = None, seed: int | None = 0, replay_random: bool = False,
-                 same_formula: Mapping[Cell, Cell] | None = None) -> None:
-        """``same_formula`` maps a shared formula's member cells to its master (as read)."""
+                 same_formula: Mapping[Cell, Cell] | None = None, date1904: bool = False) -> None:
+        """``same_formula`` maps a shared formula's member cells to its master (as read);
+        ``date1904``: the workbook counts dates from 1904."""
         self.path = path
         self.sheets: dict[str, Sheet] = {s.name: s for s in sheets}
         self.names = names
@@ -72,6 +73,7 @@ class Workbook:
             self.calc = Calculation(self.sheets, seed=seed, random_cells=random_cells, path=path)
         except FormulaError as exc:
             raise exc.located(file=path) from None
+        self.calc.book.date1904 = date1904  # the date functions and TEXT read serials by it
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -84,7 +86,7 @@ class Workbook:
         with _without_cyclic_gc():
             read = read_workbook(path)
             book = cls(read.sheets, read.names, path=path, seed=seed, replay_random=replay_random,
-                       same_formula=read.same_formula)
+                       same_formula=read.same_formula, date1904=read.date1904)
         if calculate:
             book.calculate()
         return book

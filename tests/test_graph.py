@@ -84,3 +84,19 @@ def _check(book: Workbook) -> None:
     assert any(type(u) is Block for u in units)
     unit_of = {c: i for i, u in enumerate(units) for c in (u.cells if type(u) is Block else [u])}
     assert all(unit_of[p] < unit_of[c] for c, ps in precedents.items() for p in ps)
+
+
+def test_groups_and_units_come_in_the_cells_order_at_every_load() -> None:
+    """Groups are found by sorting the cells' nodes, whose ids are memory addresses: they are put
+    back in the order of their first cells, so the units (and the random draws made in their
+    order) are the same however the nodes lie in memory."""
+    orders = []
+    for _ in range(3):
+        book = Workbook.load(reference_path("collab_filter.xlsx"))
+        graph = book.calc.graph
+        firsts = [int(g[0]) for g in graph.groups]
+        assert firsts == sorted(firsts)
+        orders.append([(u.sheet, u.cells[0].address) if isinstance(u, Block) else (u.sheet, u.address)
+                       for u in book.units()])
+        del book
+    assert orders[0] == orders[1] == orders[2]

@@ -15,6 +15,7 @@ class BookContext:
                  automatic: Callable[[], bool]) -> None:
         self.sheets = sheets
         self.path = path
+        self.date1904 = False  # set by the workbook, from the file's <workbookPr date1904="1"/>
         self._automatic = automatic
         self._calls: dict[int, frozenset[str]] = {}  # id(IR) -> the functions it calls
 

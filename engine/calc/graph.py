@@ -23,7 +23,8 @@ KEY = MAX_COL + 1  # row * KEY + col numbers a cell of one sheet
 # dependencies, so =ROW(A4) in A4 is computed, not circular. Within such an argument, OFFSET's and
 # INDEX's reference argument is a position too (ROWS(OFFSET(A1,0,0,B1))); their other arguments,
 # and the arguments of any other function there, are values and still read.
-POSITION_ONLY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "ISFORMULA", "SHEET", "SHEETS"})
+POSITION_ONLY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "ISFORMULA", "SHEET", "SHEETS",
+                           "FORMULATEXT", "AREAS"})
 _POSITIONAL_BASE = frozenset({"OFFSET", "INDEX"})
 # CELL's reference is a position for these info_types (a value for "contents" and "type")
 _CELL_POSITIONS = frozenset({"address", "col", "row", "filename"})
@@ -114,7 +115,7 @@ class DependencyGraph:
         reads: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
         edges: list[tuple[np.ndarray, np.ndarray]] = []  # (reader, producer) numbers
         patterns: dict[int, list[CellRef | AreaRef]] = {}
-        # the numbers of the formulas of one sheet sharing one node, in ``formulas``' order
+        # the numbers of the formulas of one sheet sharing one node, each in ``formulas``' order
         self.groups: list[np.ndarray] = []
         for sheet, (start, end) in self._spans.items():
             # the cells of one sheet sharing one node: consecutive once sorted by node
@@ -128,6 +129,9 @@ class DependencyGraph:
                     pattern = patterns[id(node)] = list(_reference_nodes(node))  # type: ignore[arg-type]
                 if pattern:
                     self._read_pattern(sheet, pattern, group, reads, edges)
+        # in the order of their first cells, not of the nodes' ids (memory addresses): blocks,
+        # and the random draws made in their order, are then the same at every load
+        self.groups.sort(key=lambda group: int(group[0]))
         m = max(n, 1)
         # per sheet read: the addresses read (row * KEY + col, sorted) and who reads each
         self._read: dict[str, tuple[np.ndarray, np.ndarray]] = {}

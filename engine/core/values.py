@@ -7,12 +7,13 @@ how text becomes a number, how numbers print as text, how values compare.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from decimal import ROUND_DOWN, Context, Decimal
 from enum import Enum
 from typing import Iterator, Union
+
+from .dates import date_time_from_text
 
 
 class ExcelError(Enum):
@@ -93,60 +94,6 @@ _NUMBER_TEXT = re.compile(
     r"^\s*(?P<sign>[+-]?)\s*\$?\s*(?P<num>(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?)\s*(?P<pct>%?)\s*$")
 
 
-# Dates and times as US-English Excel reads them from text: m/d/y or y-m-d (y/m/d), a time
-# h:mm[:ss] with an optional AM/PM, or a date followed by a time. A date without its year
-# ("1/2") means the current year in Excel; that is not reproducible, so it is not read here.
-_DATE_TEXT = re.compile(r"^(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{1,4})"
-                        r"|(?P<Y>\d{4})[-/](?P<M>\d{1,2})[-/](?P<D>\d{1,2}))(?:\s+(?P<time>.+))?$")
-_TIME_TEXT = re.compile(r"^(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?"
-                        r"\s*(?P<half>[AaPp][Mm])?$")
-_EPOCH = _dt.date(1899, 12, 30)  # serial 0 of the 1900 date system, counted from March 1900
-_LOTUS_LEAP_DAY = 60.0           # Excel keeps Lotus 1-2-3's 29 February 1900 as serial 60
-
-
-def _date_serial(year: int, month: int, day: int) -> float | None:
-    if year < 100:  # "How Excel works with two-digit year numbers": 00-29 are 20xx, 30-99 19xx
-        year += 2000 if year < 30 else 1900
-    if (year, month, day) == (1900, 2, 29):
-        return _LOTUS_LEAP_DAY
-    if year < 1900:
-        return None
-    try:
-        days = (_dt.date(year, month, day) - _EPOCH).days
-    except ValueError:
-        return None
-    return float(days if days > _LOTUS_LEAP_DAY else days - 1)
-
-
-def _time_fraction(text: str) -> float | None:
-    m = _TIME_TEXT.match(text)
-    if not m:
-        return None
-    hours, minutes, seconds = int(m.group("h")), int(m.group("min")), float(m.group("s") or 0)
-    half = (m.group("half") or "").upper()
-    if half:
-        if not 1 <= hours <= 12:
-            return None
-        hours = hours % 12 + (12 if half == "PM" else 0)
-    if hours > 23 or minutes > 59 or seconds >= 60:
-        return None
-    return (hours * 3600 + minutes * 60 + seconds) / 86400
-
-
-def date_time_from_text(text: str) -> float | None:
-    """The serial number of a date and/or time written as text (``"6/1/2001"``), or None."""
-    text = text.strip()
-    m = _DATE_TEXT.match(text)
-    if not m:
-        return _time_fraction(text)
-    if m.group("y") is not None:
-        date = _date_serial(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    else:
-        date = _date_serial(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
-    time = _time_fraction(m.group("time")) if m.group("time") else 0.0
-    return None if date is None or time is None else date + time
-
-
 def _plain_number(text: str) -> float | None:
     m = _NUMBER_TEXT.match(text)
     if not m:
@@ -165,9 +112,10 @@ def _plain_number(text: str) -> float | None:
     return value
 
 
-def number_from_text(text: str) -> float | None:
+def number_from_text(text: str, date1904: bool = False) -> float | None:
     """The number Excel reads from text in arithmetic (``"1e3"``, ``" 2 "``, ``"50%"``,
-    ``"6/1/2001"``, the accounting negative ``"(5)"``), or None."""
+    ``"6/1/2001"``, the accounting negative ``"(5)"``), or None; a date is read as a serial of
+    the 1904 date system where ``date1904``."""
     stripped = text.strip()
     if stripped.startswith("(") and stripped.endswith(")"):
         inner = stripped[1:-1]
@@ -175,7 +123,7 @@ def number_from_text(text: str) -> float | None:
         return None if number is None else -number + 0.0
     if _NUMBER_TEXT.match(text):
         return _plain_number(text)
-    return date_time_from_text(text)
+    return date_time_from_text(text, date1904)
 
 
 def to_number(value: Scalar) -> float:

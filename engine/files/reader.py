@@ -28,6 +28,7 @@ from typing import Callable
 from xml.parsers import expat
 
 from ..core.cells import Cell, DefinedName, Sheet
+from ..core.dates import DATES_1900, DateSystem, date_system
 from ..core.errors import WorkbookError
 from ..core.r1c1 import MovedFormula
 from ..core.references import Range, column_index, parse_cell
@@ -265,9 +266,11 @@ class _SheetEntry:
 
 
 def _workbook_part(package: _Package, rels: dict[str, tuple[str, str]]
-                   ) -> tuple[list[_SheetEntry], list[tuple[str, int | None, bool, str]]]:
-    """The sheets in tab order, and the defined names: (name, sheet index or None, hidden, text)."""
+                   ) -> tuple[list[_SheetEntry], list[tuple[str, int | None, bool, str]], bool]:
+    """The sheets in tab order, the defined names: (name, sheet index or None, hidden, text),
+    and whether the workbook uses the 1904 date system."""
     entries: list[_SheetEntry] = []
+    date1904 = [False]
     names: list[tuple[str, int | None, bool, str]] = []
     pending: list[dict[str, str]] = []
     text: list[str] = []
@@ -281,6 +284,8 @@ def _workbook_part(package: _Package, rels: dict[str, tuple[str, str]]
         elif name == "definedName":
             pending.append(attrs)
             text.clear()
+        elif name == "workbookPr":
+            date1904[0] = attrs.get("date1904") in ("1", "true")
 
     def end(name: str) -> None:
         if name == "definedName" and pending:
@@ -290,7 +295,7 @@ def _workbook_part(package: _Package, rels: dict[str, tuple[str, str]]
                           attrs.get("hidden") in ("1", "true"), "".join(text)))
 
     package.parse(_WORKBOOK, start, end, lambda data: text.append(data) if pending else None)
-    return entries, names
+    return entries, names, date1904[0]
 
 
 def _shared_strings(package: _Package, rels: dict[str, tuple[str, str]]) -> list[str]:
@@ -326,7 +331,7 @@ def _shared_strings(package: _Package, rels: dict[str, tuple[str, str]]) -> list
 _ERROR_TEXT = {e.value: e for e in ExcelError}
 
 
-def _cached_value(kind: str, text: str | None, strings: list[str]) -> Scalar:
+def _cached_value(kind: str, text: str | None, strings: list[str], dates: DateSystem) -> Scalar:
     """A ``<v>`` (or inline string) as an engine value; ``kind`` is the cell's ``t``."""
     if text is None:
         return None
@@ -340,19 +345,9 @@ def _cached_value(kind: str, text: str | None, strings: list[str]) -> Scalar:
         return text.strip() in ("1", "true")
     if kind == "e":
         return _ERROR_TEXT.get(text.strip().upper(), ExcelError.VALUE)
-    if kind == "d":
-        return _serial(text)
+    if kind == "d":  # an ISO 8601 date-time
+        return dates.from_datetime(datetime.fromisoformat(text.rstrip("Z")))
     raise ValueError(f"unknown cell type t={kind!r}")
-
-
-_EPOCH = datetime(1899, 12, 30)  # the 1900 date system's day 0, Excel's leap-year bug included
-
-
-def _serial(text: str) -> float:
-    """An ISO 8601 date-time cell (``t="d"``) as Excel's serial number."""
-    moment = datetime.fromisoformat(text.rstrip("Z"))
-    days = (moment - _EPOCH).total_seconds() / 86400
-    return days if days >= 61 else days - 1 if days >= 1 else days
 
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$").match
@@ -401,7 +396,7 @@ class _SheetReader:
     are closures over local state (cheaper than attributes) and test the most frequent element
     names first. ``same_formula`` maps the shared formula members read to their masters."""
 
-    def __init__(self, name: str, strings: list[str]) -> None:
+    def __init__(self, name: str, strings: list[str], dates: DateSystem = DATES_1900) -> None:
         self.sheet = Sheet(name)
         self.arrays: list[Cell] = []
         self.same_formula: dict[Cell, Cell] = {}
@@ -422,7 +417,7 @@ class _SheetReader:
             elif kind is None and value:
                 cached = float(value)
             else:
-                cached = _cached_value(kind or "n", value, strings)
+                cached = _cached_value(kind or "n", value, strings, dates)
             if formula is None or formula.get("t") == "dataTable":  # a what-if table: values
                 if cached is not None or styled:
                     cells[(row, col)] = Cell(name, row, col, cached, None, cached)
@@ -627,6 +622,7 @@ class WorkbookFile:
     table_parts: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
     # every sheet in tab order as (name, kind): chart and dialog sheets too, which hold no cells
     tabs: list[tuple[str, str]] = field(default_factory=list)
+    date1904: bool = False  # <workbookPr date1904="1"/>: serial 0 is 1 January 1904
 
     @property
     def order(self) -> list[str]:
@@ -634,15 +630,16 @@ class WorkbookFile:
 
 
 def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
-                same_formula: dict[Cell, Cell]) -> tuple[Sheet, list[tuple[str, bytes]]]:
-    reader = _SheetReader(name, strings)
+                same_formula: dict[Cell, Cell], dates: DateSystem
+                ) -> tuple[Sheet, list[tuple[str, bytes]]]:
+    reader = _SheetReader(name, strings, dates)
     try:
         data = package.read(part)
         halves = sheet_scan.split(data)
         if halves is not None and reader.scan(halves[1]):
             package.parse(part, reader.start, reader.end, reader.characters, data=halves[0])
         else:  # a form the scan does not read: expat reads the whole sheet, afresh
-            reader = _SheetReader(name, strings)
+            reader = _SheetReader(name, strings, dates)
             package.parse(part, reader.start, reader.end, reader.characters, data=data)
     except (ValueError, IndexError, KeyError) as exc:  # a value or reference that is not one
         raise WorkbookError(f"cannot be read as a workbook ({part}, cell "
@@ -668,14 +665,16 @@ def read_workbook(path: str) -> WorkbookFile:
     """Sheets with their cells and sheet-scoped names, workbook-scoped names, shared formulas."""
     package = _Package(path)
     rels = package.relationships(_WORKBOOK)
-    entries, defined = _workbook_part(package, rels)
+    entries, defined, date1904 = _workbook_part(package, rels)
     strings = _shared_strings(package, rels)
-    book = WorkbookFile([], {}, tabs=[(entry.name, entry.kind) for entry in entries])
+    book = WorkbookFile([], {}, tabs=[(entry.name, entry.kind) for entry in entries],
+                        date1904=date1904)
     by_index: dict[int, Sheet] = {}
     for index, entry in enumerate(entries):
         if entry.part is None:
             continue
-        sheet, tables = _read_sheet(package, entry.name, entry.part, strings, book.same_formula)
+        sheet, tables = _read_sheet(package, entry.name, entry.part, strings, book.same_formula,
+                                    date_system(date1904))
         book.sheets.append(sheet)
         by_index[index] = sheet
         if tables:

@@ -1,5 +1,5 @@
 """The Excel function library: one registry, one module per family."""
-from . import (arrays, conditional, distributions, information, lambdas, logic, lookup,  # noqa: F401
+from . import (arrays, conditional, dates, distributions, information, lambdas, logic, lookup,  # noqa: F401
                math, matrix, regression, statistics, subtotals, text, trig, volatile,
                workbook_information)  # (each registers its functions)
 from .registry import REGISTRY, Arg, FunctionSpec, WorkbookContext, excel_function, families

@@ -5,17 +5,17 @@ dates and times (y m d h s, AM/PM, elapsed [h]), General and @. Colours and cond
 brackets are dropped. What is outside this list is taken as literal text."""
 from __future__ import annotations
 
-import datetime as dt
+import calendar
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from ..core.dates import DateSystem, date_system
 from ..core.values import ErrorResult, ExcelError, format_number, significant
 
 _TOKEN = re.compile(r'"[^"]*"|\\.|\[[hHmMsS]+\]|\[[^\]]*\]|AM/PM|am/pm|A/P|a/p|'
                     r'[eE][+-]|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|'
                     r'General|.', re.S)
 _DATE_TOKENS = ("y", "d", "h", "s", "am/pm", "a/p", "[")
-_EPOCH = dt.datetime(1899, 12, 30)
 
 
 def _sections(code: str) -> list[str]:
@@ -31,8 +31,9 @@ def _sections(code: str) -> list[str]:
     return out + ["".join(current)]
 
 
-def format_value(value: float | str, code: str) -> str:
-    """``value`` shown in the number format ``code`` (TEXT's second argument)."""
+def format_value(value: float | str, code: str, date1904: bool = False) -> str:
+    """``value`` shown in the number format ``code`` (TEXT's second argument); a date code
+    reads the number as a serial of the workbook's date system (1904 where ``date1904``)."""
     sections = _sections(code)
     if isinstance(value, str):
         return _literal_text(sections[3], value) if len(sections) > 3 else value
@@ -48,7 +49,7 @@ def format_value(value: float | str, code: str) -> str:
                        for t in tokens)
     if any(t.lower().startswith(_DATE_TOKENS) or t in ("m", "mm", "mmm", "mmmm", "mmmmm")
            for t in tokens):
-        return _date(shown, tokens)
+        return _date(shown, tokens, date_system(date1904))
     return _number(shown, tokens)
 
 
@@ -163,30 +164,25 @@ def _number(value: float, tokens: list[str]) -> str:
 
 
 # --- dates and times -----------------------------------------------------------------------------
-def _moment(serial: float) -> dt.datetime:
-    if serial < 0 or serial >= 2958466:  # before 1900 or after 9999: "#########" in a cell
-        raise ErrorResult(ExcelError.VALUE)
-    days = int(serial)
-    seconds = round((serial - days) * 86400)
-    base = _EPOCH if serial >= 61 else _EPOCH + dt.timedelta(days=1)  # Lotus's 29 February 1900
-    return base + dt.timedelta(days=days, seconds=seconds)
-
-
 # Date and time codes, each a function of the moment and the hour shown (12 or 24 hour clock).
 _PARTS = {
     "yyyy": lambda m, h: f"{m.year:04d}", "yy": lambda m, h: f"{m.year % 100:02d}",
     "m": lambda m, h: f"{m.month}", "mm": lambda m, h: f"{m.month:02d}",
-    "mmm": lambda m, h: m.strftime("%b"), "mmmm": lambda m, h: m.strftime("%B"),
-    "mmmmm": lambda m, h: m.strftime("%B")[0],
+    "mmm": lambda m, h: calendar.month_abbr[m.month],
+    "mmmm": lambda m, h: calendar.month_name[m.month],
+    "mmmmm": lambda m, h: calendar.month_name[m.month][0],
     "d": lambda m, h: f"{m.day}", "dd": lambda m, h: f"{m.day:02d}",
-    "ddd": lambda m, h: m.strftime("%a"), "dddd": lambda m, h: m.strftime("%A"),
+    "ddd": lambda m, h: calendar.day_abbr[m.weekday],
+    "dddd": lambda m, h: calendar.day_name[m.weekday],
     "h": lambda m, h: f"{h}", "hh": lambda m, h: f"{h:02d}",
     "s": lambda m, h: f"{m.second}", "ss": lambda m, h: f"{m.second:02d}",
 }
 
 
-def _date(serial: float, tokens: list[str]) -> str:
-    moment = _moment(serial)
+def _date(serial: float, tokens: list[str], dates: DateSystem) -> str:
+    if not dates.valid(serial):  # before the first date or after 9999: "#########" in a cell
+        raise ErrorResult(ExcelError.VALUE)
+    moment = dates.moment(serial)
     twelve = any(t.lower() in ("am/pm", "a/p") for t in tokens)
     hour = moment.hour % 12 or 12 if twelve else moment.hour
     morning = moment.hour < 12

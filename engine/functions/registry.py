@@ -18,6 +18,7 @@ class WorkbookContext(Protocol):
     CELL, INFO, SUBTOTAL): given to the functions registered with ``uses_book``."""
 
     path: str | None             # the file, as loaded; None for a workbook not from a file
+    date1904: bool               # the 1904 date system ("Date systems in Excel"); else 1900's
 
     @property
     def sheet_names(self) -> list[str]: ...   # in tab order
@@ -57,7 +58,8 @@ class FunctionSpec:
     repeat: Arg | tuple[Arg, ...] | None = None  # kind(s) of the variadic tail, cycled (COUNTIFS)
     min_args: int = 0
     volatile: bool = False           # recalculated on every recalculation (RAND, OFFSET)
-    random: bool = False             # draws random numbers: its value cannot be reproduced
+    random: bool = False             # its value cannot be reproduced (a random draw, the clock):
+                                     # computed at every recalculation, Excel's cached value replayed
     uses_rng: bool = False           # impl takes the workbook's random generator first
     array_result: bool = False       # may return an Array (MMULT)
     reference_result: bool = False   # may return a Range (OFFSET)

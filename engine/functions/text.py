@@ -10,7 +10,7 @@ from .arguments import optional, values, whole
 from .conditional import wildcard
 from .math import round_
 from .number_format import format_value
-from .registry import Arg, excel_function
+from .registry import Arg, WorkbookContext, excel_function
 
 FAMILY = "Text"  # the heading of `cellgrad functions` and the README's coverage table
 
@@ -192,14 +192,17 @@ def t(v: Scalar) -> str:
     return v if type(v) is str else ""  # type: ignore[return-value]
 
 
-@excel_function("TEXT", Arg.SCALAR, T)
-def text_(v: Scalar, code: str) -> str:
+@excel_function("TEXT", Arg.SCALAR, T, uses_book=True)
+def text_(book: WorkbookContext, v: Scalar, code: str) -> str:
     """"TEXT function": a value shown in a number format (cellgrad.functions.number_format);
-    text that reads as a number is formatted as that number."""
+    text that reads as a number is formatted as that number. Dates are serials of the
+    workbook's date system."""
     if type(v) is bool:
         return "TRUE" if v else "FALSE"
-    number = 0.0 if v is None else v if type(v) is float else number_from_text(v)  # type: ignore[arg-type]
-    return _short(format_value(v if number is None else number, code))  # type: ignore[arg-type]
+    number = 0.0 if v is None else v if type(v) is float else \
+        number_from_text(v, book.date1904)  # type: ignore[arg-type]
+    return _short(format_value(v if number is None else number, code,  # type: ignore[arg-type]
+                               book.date1904))
 
 
 MAX_DECIMALS = 127  # "FIXED function": decimals can be as large as 127
