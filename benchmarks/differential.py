@@ -82,12 +82,17 @@ REFERENCES_ONLY = {"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERA
                    "MINIFS", "RANK", "RANK.EQ", "RANK.AVG", "COUNTBLANK", "SUBTOTAL", "AGGREGATE"}
 # One variable of numbers: "LINEST function" wants known_y's and known_x's of equal dimensions.
 VECTORS_ONLY = {"LINEST", "LOGEST"}
+# Excel 365's text and array-shaping functions, which LibreOffice 7.4 lacks (#NAME?).
+SHAPING_NOT_IN_LIBREOFFICE = {"TEXTBEFORE", "TEXTAFTER", "TEXTSPLIT", "VALUETOTEXT", "ARRAYTOTEXT",
+                              "SORTBY", "CHOOSEROWS", "CHOOSECOLS", "HSTACK", "VSTACK", "TAKE",
+                              "DROP", "TOCOL", "TOROW", "WRAPROWS", "WRAPCOLS", "EXPAND"}
 # Functions Excel writes with the _xlfn. prefix (added after Excel 2007): without it LibreOffice,
 # like Excel, does not recognize them in a file.
 XLFN = {name for name in REGISTRY if "." in name and name != "ERROR.TYPE"} | {
     "CONCAT", "TEXTJOIN", "IFS", "SWITCH", "XOR", "IFNA", "MAXIFS", "MINIFS", "SEC", "CSC", "COT",
     "ACOT", "COTH", "CSCH", "SECH", "ACOTH", "SEQUENCE", "FILTER", "SORT", "UNIQUE", "XLOOKUP",
-    "XMATCH", "RANDARRAY", "SINGLE", "MUNIT", "AGGREGATE", "ISFORMULA", "SHEET", "SHEETS"}
+    "XMATCH", "RANDARRAY", "SINGLE", "MUNIT", "AGGREGATE", "ISFORMULA", "SHEET", "SHEETS",
+    "NUMBERVALUE", "UNICHAR", "UNICODE", "FORMULATEXT"} | SHAPING_NOT_IN_LIBREOFFICE
 # Functions whose result is a logical value.
 LOGICAL_RESULTS = {"AND", "OR", "NOT", "XOR", "TRUE", "FALSE", "EXACT"} | {
     name for name in REGISTRY if name.startswith("IS")}
@@ -282,6 +287,13 @@ DIVERGENCES: list[Divergence] = [
         '"MAP function" (and each helper\'s page)',
         lambda g, mine, lo: bool(g.calls & NOT_IN_LIBREOFFICE)),
     Divergence(
+        "not in LibreOffice 7.4: TEXTBEFORE, TEXTAFTER, TEXTSPLIT, VALUETOTEXT, ARRAYTOTEXT, SORTBY "
+        "and the array shaping functions CHOOSEROWS, CHOOSECOLS, HSTACK, VSTACK, TAKE, DROP, "
+        "TOCOL, TOROW, WRAPROWS, WRAPCOLS, EXPAND (#NAME?)",
+        '"TEXTBEFORE function", "TEXTSPLIT function", "VALUETOTEXT function", "SORTBY function", '
+        '"VSTACK function", "TAKE function" (and each function\'s page)',
+        lambda g, mine, lo: bool(g.calls & SHAPING_NOT_IN_LIBREOFFICE)),
+    Divergence(
         "0^0: LibreOffice gives 1", '"POWER function" (0^0 is #NUM!)',
         lambda g, mine, lo: mine is ExcelError.NUM and lo == 1.0 and
         ("^" in g.formula or "POWER" in g.calls)),
@@ -369,8 +381,9 @@ DIVERGENCES: list[Divergence] = [
     Divergence(
         "approximate lookup in unsorted data: the binary searches end at different places",
         '"MATCH function" (match_type 1 or omitted: lookup_array must be in ascending order), '
-        '"VLOOKUP function", "HLOOKUP function"',
-        lambda g, mine, lo: bool(g.calls & {"MATCH", "VLOOKUP", "HLOOKUP"}) and not g.logical),
+        '"VLOOKUP function", "HLOOKUP function", "LOOKUP function"',
+        lambda g, mine, lo: bool(g.calls & {"MATCH", "VLOOKUP", "HLOOKUP", "LOOKUP"}) and
+        not g.logical),
     Divergence(
         "CODE of empty text: Excel #VALUE!, LibreOffice 0",
         '"CODE function" (the code of the first character)',
@@ -397,6 +410,17 @@ DIVERGENCES: list[Divergence] = [
         "CHAR of a number below 1: Excel #VALUE!, LibreOffice a control character",
         '"CHAR function" (number between 1 and 255)',
         lambda g, mine, lo: mine is ExcelError.VALUE and not _error(lo) and "CHAR" in g.calls),
+    Divergence(
+        "UNICHAR of a number below 1: Excel #VALUE!, LibreOffice the character 0",
+        '"UNICHAR function" (if number is zero (0), #VALUE!)',
+        lambda g, mine, lo: mine is ExcelError.VALUE and not _error(lo) and "UNICHAR" in g.calls),
+    Divergence(
+        "NUMBERVALUE of empty text (Excel 0) and with a digit for a separator (Excel #VALUE!): "
+        "LibreOffice the other way round",
+        '"NUMBERVALUE function" (if an empty string ("") is specified as the Text argument, the '
+        'result is 0; if any of the arguments are not valid, #VALUE!)',
+        lambda g, mine, lo: "NUMBERVALUE" in g.calls and
+        (mine is ExcelError.VALUE) != (lo is ExcelError.VALUE)),
     Divergence(
         "ROUND, ROUNDUP, ROUNDDOWN, TRUNC to a huge number of places (1E+200): Excel the number, "
         "LibreOffice #VALUE!",

@@ -11,7 +11,7 @@ from ..core.references import MAX_COL, MAX_ROW, Range, column_letters, quote_she
 from ..core.values import Array, ErrorResult, ExcelError, Scalar, compare
 from .arguments import integer, optional
 from .array_kernels import ArrayContext, Fallback, Ref
-from .registry import Arg, excel_function
+from .registry import Arg, WorkbookContext, excel_function
 
 FAMILY = "Lookup & Reference"  # the heading of `cellgrad functions` and the README's coverage table
 from .conditional import wildcard
@@ -259,6 +259,28 @@ def hlookup(x: Scalar, table: Array, index: float, approximate: bool | None = Tr
     return _table_lookup(x, [list(c) for c in zip(*table.rows)], index, approximate)
 
 
+# --- LOOKUP -----------------------------------------------------------------------------------
+@excel_function("LOOKUP", Arg.SCALAR, Arg.GRID, Arg.GRID, min_args=2)
+def lookup_(x: Scalar, lookup: Array, result: Array | None = None) -> Scalar:
+    """"LOOKUP function": the approximate match of MATCH (the largest value <= x, the data in
+    ascending order; below the smallest #N/A). Vector form: the same position of result_vector.
+    Array form: in the first row of an array wider than tall, else its first column, giving the
+    value of the last row or column."""
+    if result is None:
+        if lookup.width > lookup.height:
+            keys, found = lookup.rows[0], lookup.rows[-1]
+        else:
+            keys, found = [row[0] for row in lookup.rows], [row[-1] for row in lookup.rows]
+    else:
+        keys, found = _vector(lookup), _vector(result)
+    if x is None:
+        raise ErrorResult(ExcelError.NA)
+    position = approximate_match(x, keys)
+    if position > len(found):
+        raise ErrorResult(ExcelError.NA)
+    return found[position - 1]
+
+
 # --- XMATCH, XLOOKUP ----------------------------------------------------------------------------
 def _x_position(x: Scalar, vector: list[Scalar], match_mode: float, search_mode: float) -> int:
     """"XMATCH function"/"XLOOKUP function": match_mode 0 exact, -1 exact or next smaller, 1 exact
@@ -386,3 +408,30 @@ def address(row_num: float, column_num: float, abs_num: float | None = 1.0, a1: 
     else:
         ref = f"R{r if row_abs else f'[{r}]'}C{c if col_abs else f'[{c}]'}"
     return f"{quote_sheet(sheet)}!{ref}" if sheet else ref
+
+
+# --- FORMULATEXT, AREAS -------------------------------------------------------------------------
+# A file writes the functions added after Excel 2007, and LAMBDA parameters, with prefixes that
+# the formula bar does not show; text in quotes is left as it is.
+_FILE_PREFIXES = re.compile(r'"(?:[^"]|"")*"|_xl(?:fn|ws|pm)\.')
+MAX_FORMULA = 8192  # "FORMULATEXT function": a longer formula is #N/A
+
+
+@excel_function("FORMULATEXT", Arg.REF, uses_book=True, elementwise=False)
+def formulatext(book: WorkbookContext, ref: Range) -> str:
+    """"FORMULATEXT function": the formula of the reference's upper-left cell as the formula bar
+    shows it; #N/A for a cell without a formula."""
+    text = book.formula(ref.sheet, ref.r1, ref.c1)
+    if text is None:
+        raise ErrorResult(ExcelError.NA)
+    shown = _FILE_PREFIXES.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+    if len(shown) > MAX_FORMULA:
+        raise ErrorResult(ExcelError.NA)
+    return shown
+
+
+@excel_function("AREAS", Arg.REF, elementwise=False)
+def areas(ref: Range) -> float:
+    """"AREAS function": the number of areas in a reference. The engine's references are single
+    areas (the union operator is not parsed), so this is 1 for any reference."""
+    return 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..core.values import ErrorResult, ExcelError, Scalar, number_from_text, to_text
+from ..core.values import Array, ErrorResult, ExcelError, Scalar, number_from_text, to_text
 from .arguments import optional, values, whole
 from .conditional import wildcard
 from .math import round_
@@ -230,3 +230,240 @@ def dollar(number: float, decimals: float | None = 2.0) -> str:
     """"DOLLAR function": the number as text in the currency format $#,##0.00;($#,##0.00) (the
     page's results have no space for the format's _) padding: $1,234.57)."""
     return _with_decimals(number, decimals, "$#,##0{0};($#,##0{0})")
+
+@excel_function("REPLACE", T, N, N, T)
+def replace(text: str, start: float, count: float, new: str) -> str:
+    """"REPLACE function": num_chars characters from start_num replaced by new_text; a start
+    before 1 or a negative count is #VALUE!."""
+    first = int(start)
+    if first < 1:
+        raise ErrorResult(ExcelError.VALUE)
+    return _short(text[:first - 1] + new + text[first - 1 + whole(count):])
+
+
+@excel_function("CLEAN", T)
+def clean(text: str) -> str:
+    """"CLEAN function": removes the first 32 nonprinting characters of the 7-bit ASCII code
+    (0 to 31), not the others of Unicode (127, 129, 141, 143, 144, 157)."""
+    return "".join(c for c in text if ord(c) >= 32)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+@excel_function("NUMBERVALUE", T, T, T, min_args=1)
+def numbervalue(text: str, decimal: str | None = None, group: str | None = None) -> float:
+    """"NUMBERVALUE function": text to a number with the given separators (only their first
+    characters count; the engine's locale is en-US, "." and ","). Spaces anywhere are ignored,
+    "" is 0, group separators before the decimal one are ignored and after it #VALUE!, a second
+    decimal separator is #VALUE!, and each trailing % divides by 100."""
+    point = "." if decimal is None else decimal[:1]
+    comma = "," if group is None else group[:1]
+    if not point or not comma or point.isdigit() or comma.isdigit():  # not valid separators
+        raise ErrorResult(ExcelError.VALUE)
+    body = re.sub(r"\s", "", text)
+    if not body:
+        return 0.0
+    stripped = body.rstrip("%")
+    percents = len(body) - len(stripped)
+    whole_part, found, fraction = stripped.partition(point)
+    if point in fraction or comma in fraction:
+        raise ErrorResult(ExcelError.VALUE)
+    number = whole_part.replace(comma, "") + ("." + fraction if found else "")
+    if not _PLAIN_NUMBER.fullmatch(number):
+        raise ErrorResult(ExcelError.VALUE)
+    return float(number) / 100.0 ** percents
+
+
+_SURROGATES = range(0xD800, 0xE000)
+
+
+@excel_function("UNICHAR", N)
+def unichar(code: float) -> str:
+    """"UNICHAR function": the character of a Unicode code point; 0 and numbers outside Unicode
+    are #VALUE!, a surrogate half #N/A."""
+    n = int(code)
+    if not 1 <= n <= 0x10FFFF:
+        raise ErrorResult(ExcelError.VALUE)
+    if n in _SURROGATES:
+        raise ErrorResult(ExcelError.NA)
+    return chr(n)
+
+
+@excel_function("UNICODE", T)
+def unicode(text: str) -> float:
+    """"UNICODE function": the code point of the first character; empty text or a surrogate
+    half is #VALUE!."""
+    if not text or ord(text[0]) in _SURROGATES:
+        raise ErrorResult(ExcelError.VALUE)
+    return float(ord(text[0]))
+
+
+# --- TEXTBEFORE, TEXTAFTER, TEXTSPLIT -----------------------------------------------------------
+def _fold(text: str, ignore_case: bool) -> str:
+    """Text compared without case, character by character (so positions stay those of text)."""
+    if not ignore_case:
+        return text
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _delimiters(grid: Array, ignore_case: bool) -> list[str]:
+    return [_fold(to_text(v), ignore_case) for v in grid]
+
+
+def _mode(value: float | None) -> bool:
+    """match_mode and match_end: 0 or 1 (FALSE or TRUE)."""
+    n = int(optional(value, 0.0))
+    if n not in (0, 1):
+        raise ErrorResult(ExcelError.VALUE)
+    return n == 1
+
+
+def _longest(candidates: list[str], fits) -> str | None:
+    return max((d for d in candidates if fits(d)), key=len, default=None)
+
+
+def _forward(text: str, delimiters: list[str]) -> list[tuple[int, int]]:
+    """The delimiters found from the start, without overlapping (the longest where several
+    begin at one place; an empty delimiter matches at once, as every page says)."""
+    found, at = [], 0
+    while at <= len(text):
+        d = _longest(delimiters, lambda d: text.startswith(d, at))
+        if d is None:
+            at += 1
+            continue
+        found.append((at, at + len(d)))
+        at += len(d) or 1
+    return found
+
+
+def _backward(text: str, delimiters: list[str]) -> list[tuple[int, int]]:
+    """The delimiters found from the end, without overlapping."""
+    found, end = [], len(text)
+    while end >= 0:
+        d = _longest(delimiters, lambda d: text.endswith(d, 0, end))
+        if d is None:
+            end -= 1
+            continue
+        found.append((end - len(d), end))
+        end -= len(d) or 1
+    return found
+
+
+def _instance(text: str, delimiter: Array, instance: float | None, match_mode: float | None,
+              match_end: float | None) -> tuple[int, int] | None:
+    """Where the instance_num-th delimiter is in text (counted from the end when negative), or
+    None: "TEXTBEFORE function", "TEXTAFTER function". instance_num 0 or past the length of
+    text is #VALUE!; match_end counts the end of text (the start, from the end) as one more."""
+    n = int(optional(instance, 1.0))
+    ignore_case, at_end = _mode(match_mode), _mode(match_end)
+    if n == 0 or abs(n) > len(text):
+        raise ErrorResult(ExcelError.VALUE)
+    folded, delimiters = _fold(text, ignore_case), _delimiters(delimiter, ignore_case)
+    found = _forward(folded, delimiters) if n > 0 else _backward(folded, delimiters)
+    if abs(n) <= len(found):
+        return found[abs(n) - 1]
+    if at_end and abs(n) == len(found) + 1:
+        edge = len(text) if n > 0 else 0
+        return edge, edge
+    return None
+
+
+def _text_part(before: bool, text: str, delimiter: Array, instance: float | None,
+               match_mode: float | None, match_end: float | None, if_not_found) -> object:
+    if not text:  # "If text is an empty string, Excel returns empty text."
+        return ""
+    where = _instance(text, delimiter, instance, match_mode, match_end)
+    if where is None:
+        if if_not_found is not None:
+            return if_not_found()
+        raise ErrorResult(ExcelError.NA)
+    return text[:where[0]] if before else text[where[1]:]
+
+
+_PART = (T, Arg.GRID, N, N, N, Arg.LAZY)
+
+
+@excel_function("TEXTBEFORE", *_PART, min_args=2)
+def textbefore(text: str, delimiter: Array, instance: float | None = None,
+               match_mode: float | None = None, match_end: float | None = None,
+               if_not_found=None) -> object:
+    """"TEXTBEFORE function": the text before the instance_num-th delimiter (any of an array of
+    delimiters); if_not_found, #N/A without it, when there is none."""
+    return _text_part(True, text, delimiter, instance, match_mode, match_end, if_not_found)
+
+
+@excel_function("TEXTAFTER", *_PART, min_args=2)
+def textafter(text: str, delimiter: Array, instance: float | None = None,
+              match_mode: float | None = None, match_end: float | None = None,
+              if_not_found=None) -> object:
+    """"TEXTAFTER function": the text after the instance_num-th delimiter."""
+    return _text_part(False, text, delimiter, instance, match_mode, match_end, if_not_found)
+
+
+def _split(text: str, delimiter: Array | None, ignore_case: bool, ignore_empty: bool) -> list[str]:
+    if delimiter is None:
+        return [text]
+    delimiters = _delimiters(delimiter, ignore_case)
+    if "" in delimiters:  # an empty delimiter would split between every two characters
+        raise ErrorResult(ExcelError.VALUE)
+    parts, start = [], 0
+    for begin, end in _forward(_fold(text, ignore_case), delimiters):
+        parts.append(text[start:begin])
+        start = end
+    parts.append(text[start:])
+    return [p for p in parts if p] if ignore_empty else parts
+
+
+@excel_function("TEXTSPLIT", T, Arg.GRID, Arg.GRID, Arg.BOOL, N, Arg.ANY, min_args=2,
+                array_result=True, elementwise=False)
+def textsplit(text: str, columns: Array | None, rows: Array | None = None,
+              ignore_empty: bool | None = False, match_mode: float | None = None,
+              pad_with: Scalar = None) -> Array:
+    """"TEXTSPLIT function": text split down rows at row_delimiter, each row across columns at
+    col_delimiter (either may be left out, not both); ignore_empty drops the empty parts that
+    consecutive delimiters make; short rows are padded with pad_with (#N/A)."""
+    if columns is None and rows is None:
+        raise ErrorResult(ExcelError.VALUE)
+    ignore_case, skip = _mode(match_mode), bool(ignore_empty)
+    lines = [_split(line, columns, ignore_case, skip)
+             for line in _split(text, rows, ignore_case, skip)] or [[""]]
+    lines = [line or [""] for line in lines]
+    width = max(len(line) for line in lines)
+    pad = ExcelError.NA if pad_with is None else pad_with
+    return Array([line + [pad] * (width - len(line)) for line in lines])
+
+
+# --- VALUETOTEXT, ARRAYTOTEXT --------------------------------------------------------------------
+def _as_text(value: Scalar, strict: bool) -> str:
+    """A value as "VALUETOTEXT function" writes it: text as it is (strict: in quotes, with its
+    quotes doubled, as the formula bar would read it), numbers as General shows them, logicals
+    and errors by name."""
+    if type(value) is ExcelError:
+        return str(value)
+    if type(value) is str and strict:
+        return '"' + value.replace('"', '""') + '"'
+    return to_text(value)
+
+
+def _strict(format_: float | None) -> bool:
+    n = int(optional(format_, 0.0))
+    if n not in (0, 1):
+        raise ErrorResult(ExcelError.VALUE)
+    return n == 1
+
+
+@excel_function("VALUETOTEXT", Arg.ANY, N, min_args=1)
+def valuetotext(value: Scalar, format_: float | None = None) -> str:
+    """"VALUETOTEXT function": format 0 concise (default), 1 strict; other formats #VALUE!."""
+    return _short(_as_text(value, _strict(format_)))
+
+
+@excel_function("ARRAYTOTEXT", Arg.GRID, N, min_args=1, elementwise=False)
+def arraytotext(grid: Array, format_: float | None = None) -> str:
+    """"ARRAYTOTEXT function": concise (0) the values row by row joined with ", "; strict (1)
+    an array constant: {a,b;c,d} with text in quotes."""
+    if not _strict(format_):
+        return _short(", ".join(_as_text(v, False) for v in grid))
+    return _short("{" + ";".join(",".join(_as_text(v, True) for v in row) for row in grid.rows)
+                  + "}")
