@@ -231,6 +231,7 @@ def dollar(number: float, decimals: float | None = 2.0) -> str:
     page's results have no space for the format's _) padding: $1,234.57)."""
     return _with_decimals(number, decimals, "$#,##0{0};($#,##0{0})")
 
+
 @excel_function("REPLACE", T, N, N, T)
 def replace(text: str, start: float, count: float, new: str) -> str:
     """"REPLACE function": num_chars characters from start_num replaced by new_text; a start
