@@ -92,6 +92,7 @@ XLFN = {name for name in REGISTRY if "." in name and name != "ERROR.TYPE"} | {
     "CONCAT", "TEXTJOIN", "IFS", "SWITCH", "XOR", "IFNA", "MAXIFS", "MINIFS", "SEC", "CSC", "COT",
     "ACOT", "COTH", "CSCH", "SECH", "ACOTH", "SEQUENCE", "FILTER", "SORT", "UNIQUE", "XLOOKUP",
     "XMATCH", "RANDARRAY", "SINGLE", "MUNIT", "AGGREGATE", "ISFORMULA", "SHEET", "SHEETS",
+    "PDURATION", "RRI",
     "NUMBERVALUE", "UNICHAR", "UNICODE", "FORMULATEXT"} | SHAPING_NOT_IN_LIBREOFFICE
 # Functions whose result is a logical value.
 LOGICAL_RESULTS = {"AND", "OR", "NOT", "XOR", "TRUE", "FALSE", "EXACT"} | {
@@ -452,6 +453,38 @@ DIVERGENCES: list[Divergence] = [
         bool(g.calls & {"RSQ", "PEARSON", "CORREL", "SLOPE", "INTERCEPT", "FORECAST",
                         "FORECAST.LINEAR", "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2",
                         "SUMX2PY2", "SUMXMY2"})),
+    Divergence(
+        "RATE, IRR and XIRR that have not converged after 20 iterations (XIRR 100): Excel "
+        "#NUM!, LibreOffice iterates on",
+        '"RATE function" (if the successive results do not converge to within 0.0000001 after '
+        '20 iterations, #NUM!), "IRR function", "XIRR function"',
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
+        bool(g.calls & {"RATE", "IRR", "XIRR"})),
+    Divergence(
+        "financial arguments Microsoft documents as errors: non-numeric cash flows or dates, or "
+        "a date before the first (XNPV, XIRR), text in FVSCHEDULE's schedule, a period outside "
+        "the life (SYD, DB, DDB); LibreOffice computes a number",
+        '"XNPV function" (non-numeric: #VALUE!; a date before the starting date: #NUM!), '
+        '"FVSCHEDULE function" (any value but a number or a blank cell: #VALUE!), "SYD function '
+        '(DAX)", "DB function (DAX)" (per < 1 or per > life: an error)',
+        lambda g, mine, lo: _error(mine) and not _error(lo) and
+        bool(g.calls & {"XNPV", "XIRR", "FVSCHEDULE", "SYD", "DB", "DDB"})),
+    Divergence(
+        "financial formulas Excel's pages apply to any numbers: LibreOffice rejects a rate below "
+        "-100% in PMT, IPMT and PPMT and a salvage above the cost in DB and DDB",
+        '"PMT function", "IPMT function", "DB function", "DDB function" (their formulas, with no '
+        'bound on rate or salvage)',
+        lambda g, mine, lo: _error(lo) and not _error(mine) and
+        bool(g.calls & {"PMT", "IPMT", "PPMT", "CUMIPMT", "CUMPRINC", "DB", "DDB"})),
+    Divergence(
+        "cash flows and periods: Excel truncates CUMIPMT's and CUMPRINC's nper, periods and type "
+        "(LibreOffice does not) and reads a range of several rows row by row (LibreOffice column "
+        "by column)",
+        '"CUMIPMT function", "CUMPRINC function" (nper, start_period, end_period and type are '
+        'truncated to integers), "NPV function" (the order of the values is the order of the '
+        'cash flows)',
+        lambda g, mine, lo: not _error(mine) and
+        bool(g.calls & {"CUMIPMT", "CUMPRINC", "NPV", "IRR", "MIRR"})),
     Divergence(
         "text to number: LibreOffice converts only unambiguous text (\"(5)\", \"50%\" are "
         "#VALUE!)",
