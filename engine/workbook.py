@@ -28,7 +28,7 @@ from .core.display import RangeArray, RangeValues, grid_html, range_result
 from .core.errors import (CellgradError, DefinedNameError, FormulaError, UnsupportedFunctionError,
                           UnsupportedFunctionWarning, WorkbookError)
 from .core.ir import ArrayConst, Call, Const, Node
-from .core.parser import ParseError, parse_formula
+from .core.parser import ParseError, Parsed, parse
 from .core.r1c1 import ColumnFills, r1c1_key
 from .core.references import Range, parse_cell, split_sheet
 from .core.structured import Tables
@@ -55,15 +55,21 @@ class Workbook:
 
     def __init__(self, sheets: list[Sheet], names: dict[str, DefinedName], *,
                  path: str | None = None, seed: int | None = 0, replay_random: bool = False,
-                 same_formula: Mapping[Cell, Cell] | None = None, date1904: bool = False) -> None:
+                 same_formula: Mapping[Cell, Cell] | None = None,
+                 tabs: list[tuple[str, str]] | None = None, date1904: bool = False) -> None:
         """``same_formula`` maps a shared formula's member cells to its master (as read);
-        ``date1904``: the workbook counts dates from 1904."""
+        ``tabs`` are all the sheets in tab order as (name, kind), chart sheets too, which hold
+        no cells (None: ``sheets`` are all); ``date1904``: the workbook counts dates from 1904."""
         self.path = path
         self.sheets: dict[str, Sheet] = {s.name: s for s in sheets}
+        self.tabs = tabs if tabs is not None else [(s.name, "worksheet") for s in sheets]
         self.names = names
         self.unsupported: dict[str, list[tuple[str, str]]] = {}
-        self._name_nodes: dict[tuple[str | None, str], Node | None] = {}
-        self._resolving: set[tuple[str | None, str]] = set()
+        # (scope, NAME) -> its definition parsed; for a name holding a [#This Row] (listed in
+        # _row_names), (scope, NAME, the tables its user's row crosses) -> the definition there
+        self._name_nodes: dict[tuple, Parsed] = {}
+        self._row_names: set[tuple[str | None, str]] = set()
+        self._resolving: set[tuple] = set()
         self.tables = Tables(t for s in sheets for t in s.tables)  # Excel Tables, by name
         random_cells = self._parse_all(same_formula or {})
         self.replayed: list[Cell] = []  # random cells holding the draws Excel cached
@@ -73,6 +79,7 @@ class Workbook:
             self.calc = Calculation(self.sheets, seed=seed, random_cells=random_cells, path=path)
         except FormulaError as exc:
             raise exc.located(file=path) from None
+        self.calc.book.tabs = [name for name, _ in self.tabs]  # SHEET and SHEETS count them all
         self.calc.book.date1904 = date1904  # the date functions and TEXT read serials by it
 
     # -- construction ---------------------------------------------------------------------------
@@ -86,7 +93,7 @@ class Workbook:
         with _without_cyclic_gc():
             read = read_workbook(path)
             book = cls(read.sheets, read.names, path=path, seed=seed, replay_random=replay_random,
-                       same_formula=read.same_formula, date1904=read.date1904)
+                       same_formula=read.same_formula, tabs=read.tabs, date1904=read.date1904)
         if calculate:
             book.calculate()
         return book
@@ -99,11 +106,12 @@ class Workbook:
         interned: dict[Node, Node] = {}
         calls: dict[int, tuple[tuple[str, ...], bool]] = {}  # id(IR) -> (unknown functions, random)
         random_cells: list[Cell] = []
+        row_bound: set[Cell] = set()  # cells whose IR holds on their own row only ([#This Row])
         for sheet in self.sheets.values():
             fills = ColumnFills()
             for cell in sheet.cells.values():
                 master = same_formula.get(cell)  # first: a member's text is made when asked for
-                node = master.node if master is not None else None
+                node = master.node if master is not None and master not in row_bound else None
                 if node is None:
                     if cell.formula is None:
                         continue
@@ -112,9 +120,12 @@ class Workbook:
                     key = r1c1_key(cell.formula, cell.row, cell.col)  # type: ignore[arg-type]
                     node = parsed.get((sheet.name, key)) if key is not None else None
                     if node is None:
-                        node = self._parse(cell)
-                        node = interned.setdefault(node, node)
-                        if key is not None:
+                        found = self._parse(cell)
+                        node = interned.setdefault(found.node, found.node)
+                        if found.this_row:  # its R1C1 form is not its whole meaning
+                            row_bound.add(cell)
+                            key = None
+                        elif key is not None:
                             parsed[(sheet.name, key)] = node
                     if key is not None:
                         fills.start(cell.row, cell.col, cell.formula, node)  # type: ignore[arg-type]
@@ -131,11 +142,11 @@ class Workbook:
                     cell.dirty = True
         return random_cells
 
-    def _parse(self, cell: Cell) -> Node:
+    def _parse(self, cell: Cell) -> Parsed:
         assert cell.formula is not None
         try:
-            return parse_formula(cell.formula, cell.row, cell.col, sheet=cell.sheet,
-                                 names=self._resolve_name, tables=self.tables)
+            return parse(cell.formula, cell.row, cell.col, sheet=cell.sheet,
+                         names=self._resolve_name, tables=self.tables)
         except ParseError as exc:
             raise FormulaError(cell.sheet, cell.address, f"cannot parse {cell.formula!r}: {exc}",
                                file=self.path) from None
@@ -160,27 +171,38 @@ class Workbook:
                                        file=self.path)
         return tuple(unknown), draws
 
-    def _resolve_name(self, name: str, sheet: str) -> Node | None:
+    def _resolve_name(self, name: str, sheet: str, row: int) -> Parsed | None:
+        """What a defined name stands for in a formula on ``row`` of ``sheet``. Its definition
+        is anchored at A1 (the file stores its relative references so); a [#This Row] in it is
+        the row of the formula using the name, as in a cell's formula ("Using structured
+        references with Excel tables"): such a name is parsed once per set of tables whose data
+        that row crosses."""
         key_name = name.upper()
         scoped = self.sheets[sheet].names.get(key_name) if sheet in self.sheets else None
         definition = scoped or self.names.get(key_name)
         if definition is None:
             return None
-        key = (definition.sheet, key_name)
-        if key not in self._name_nodes:
+        key: tuple = (definition.sheet, key_name)
+        if key in self._row_names:
+            key = (*key, self.tables.crossing(row))
+        found = self._name_nodes.get(key)
+        if found is None:
             if key in self._resolving:
-                return Const(ExcelError.REF)
+                return Parsed(Const(ExcelError.REF), False)
             self._resolving.add(key)
             try:
-                self._name_nodes[key] = parse_formula(definition.text, 1, 1,
-                                                      sheet=definition.sheet or sheet,
-                                                      names=self._resolve_name, tables=self.tables,
-                                                      lambdas=True)
+                found = parse(definition.text, 1, 1, sheet=definition.sheet or sheet,
+                              names=self._resolve_name, tables=self.tables, lambdas=True,
+                              this_row=row)
             except ParseError:
-                self._name_nodes[key] = Const(ExcelError.REF)
+                found = Parsed(Const(ExcelError.REF), False)
             finally:
                 self._resolving.discard(key)
-        return self._name_nodes[key]
+            if found.this_row and len(key) == 2:  # first met: from now on per set of tables
+                self._row_names.add(key)
+                key = (*key, self.tables.crossing(row))
+            self._name_nodes[key] = found
+        return found
 
     def _replay_draws(self, random_cells: list[Cell]) -> list[Cell]:
         """Make each random cell a constant holding Excel's cached draw; the cells without a

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from cellgrad.core.ir import (AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node,
                               Unary, to_a1)
-from cellgrad.core.parser import ParseError, canonical_function, parse_formula
+from cellgrad.core.parser import ParseError, Parsed, canonical_function, parse_formula
 from cellgrad.core.references import Range
 from cellgrad.core.values import ExcelError
 from hypothesis import given, settings
@@ -88,14 +88,14 @@ def test_references(text: str, tree: Node) -> None:
 def test_names_are_resolved_with_the_formulas_sheet() -> None:
     asked = []
 
-    def names(name: str, sheet: str) -> Node | None:
-        asked.append((name, sheet))
-        return c(0.5) if name.lower() == "rate" else None
+    def names(name: str, sheet: str, row: int) -> Parsed | None:
+        asked.append((name, sheet, row))
+        return Parsed(c(0.5), False) if name.lower() == "rate" else None
 
-    assert parse("=rate*2", names=names) == Binary("*", c(0.5), c(2))
+    assert parse("=rate*2", 4, names=names) == Binary("*", c(0.5), c(2))
     assert parse("=Other!rate", names=names) == c(0.5)
     assert parse("=nosuch", names=names) == c(ExcelError.NAME)
-    assert asked == [("rate", "S"), ("rate", "Other"), ("nosuch", "S")]
+    assert asked == [("rate", "S", 4), ("rate", "Other", 1), ("nosuch", "S", 1)]
 
 
 @pytest.mark.parametrize("name, canonical", [("sum", "SUM"), ("_xlfn.CEILING.MATH", "CEILING.MATH"),

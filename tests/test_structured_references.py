@@ -15,6 +15,9 @@ such a formula is written in an equivalent form that it reads as Excel does:
   ``Table[[#All]]`` right.
 - BARE_NAME: ``=SUM(DeptSales)``: a table's name alone is its data, "excluding the headers row
   and totals row" (Microsoft); LibreOffice includes the totals row.
+- NAME_PAST_TABLE: a defined name holding ``[#This Row]`` is, as the reference itself, the
+  column's cell on the row of the formula using the name; on a row past the table's data
+  (#VALUE!, the implicit intersection finds no cell) LibreOffice reads an empty cell instead.
 """
 from __future__ import annotations
 
@@ -37,11 +40,12 @@ from cellgrad.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula
 
-from .builder import assert_same, row, same
+from .builder import assert_same, row, same, with_part
 
 AT_FORM = "LibreOffice's .xlsx import reads [#This Row] only, the form Excel stores, not @"
 SINGLE_ITEM = "LibreOffice's .xlsx import reads T[#All] as a column named #all; T[[#All]] it reads"
 BARE_NAME = "LibreOffice counts the totals row into a bare table name; Excel: data only"
+NAME_PAST_TABLE = "LibreOffice reads a name's [#This Row] past the table as empty; Excel: #VALUE!"
 
 # -- Microsoft's DeptSales layout: A1:E8, header row 1, data rows 2-7, totals row 8 --------------
 DEPT_COLUMNS = ("Sales Person", "Region", "Sales Amount", "% Commission", "Commission Amount")
@@ -187,6 +191,14 @@ FORMS = [
     # defined names that refer to tables
     Form("Report!B20", "=MAX(TopSales)"),
     Form("Report!B21", "=SUM(Items)/COUNT(Items)"),
+    # defined names holding [#This Row]: the row of the formula using them
+    *[Form(f"Sales!K{r}", "=Amount*2") for r in (1, *range(2, 8))],
+    *[Form(f"Sales!K{r}", "=Amount*2", f"={_this_row('Sales Amount')}*2", NAME_PAST_TABLE)
+      for r in (9, 10)],
+    *[Form(f"Sales!L{r}", "=Earned") for r in range(2, 8)],
+    *[Form(f"Sales!M{r}", "=SUM(AmountRate)") for r in range(2, 8)],
+    Form("Report!C4", "=Amount"),
+    Form("Report!C29", "=Amount", f"={_this_row('Sales Amount')}", NAME_PAST_TABLE),
     # escaped and bracketed column names (Microsoft's FY summary headers)
     Form("Report!B22", "=SUM(DeptSalesFYSummary[[Total $ Amount]])"),
     Form("Report!B23", "=SUM(DeptSalesFYSummary['#Items])"),
@@ -196,7 +208,9 @@ FORMS = [
     Form("Report!B27", "=SUM(DeptSalesFYSummary[['#Items]:[Q'[1']]])"),
     Form("Report!B28", "=DeptSalesFYSummary[[#Headers],[Q'[1']]]"),
 ]
-NAMES = {"TopSales": "DeptSales[Sales Amount]", "Items": "DeptSalesFYSummary['#Items]"}
+NAMES = {"TopSales": "DeptSales[Sales Amount]", "Items": "DeptSalesFYSummary['#Items]",
+         "Amount": _this_row("Sales Amount"), "Earned": f"Amount*{_this_row('% Commission')}",
+         "AmountRate": "DeptSales[[#This Row],[Sales Amount]:[% Commission]]"}
 
 
 def _table(name: str, ref: str, columns: tuple[str, ...], totals: int,
@@ -291,6 +305,79 @@ def test_calculated_column_formula_computes_as_its_cells(every_form) -> None:
         for r in range(*dept.data_rows):
             node = parse_formula(formula, r, col, sheet="Sales", tables=book.tables)
             assert book.sheets["Sales"].cells[(r, col)].node == node
+
+
+# A defined name holding [#This Row] is the column's cell on the row of the formula using it
+# (Microsoft: "#This Row" forces implicit intersection with that row): DeptSales' data rows are
+# 2-7 (SALES, in order); row 1 is its header row, 9, 10 and Report's 29 are past the table.
+NAME_ROWS = [
+    row("Sales!K1", ExcelError.VALUE), row("Sales!K2", 2 * SALES[0][2]),
+    row("Sales!K7", 2 * SALES[5][2]), row("Sales!K9", ExcelError.VALUE),
+    row("Sales!L4", SALES[2][2] * SALES[2][3]),   # Earned: a name holding a name and [#This Row]
+    row("Sales!M5", SALES[3][2] + SALES[3][3]),   # AmountRate: two columns of the row
+    row("Report!C4", SALES[2][2]),                # another sheet's row 4 crosses the data
+    row("Report!C29", ExcelError.VALUE),
+]
+
+
+@pytest.fixture(scope="module")
+def every_form_book(every_form) -> Workbook:
+    book = Workbook.load(every_form[0])
+    book.calculate()
+    return book
+
+
+@pytest.mark.parametrize("cell, expected", NAME_ROWS)
+def test_name_with_this_row_takes_the_using_formulas_row(every_form_book, cell: str,
+                                                        expected: object) -> None:
+    assert_same(float(expected) if isinstance(expected, (int, float)) else expected,
+                every_form_book[cell], cell)
+
+
+def _name_beside_reference(path: Path) -> Path:
+    """Sales!K1:K10 ``=Amount*2`` (the name), P1:P10 the reference it holds, written out: header,
+    data, totals row, past the table."""
+    wb = _dept_workbook(libreoffice=False)
+    for r in range(1, 11):
+        wb["Sales"][f"K{r}"] = "=Amount*2"
+        wb["Sales"][f"P{r}"] = f"={_this_row('Sales Amount')}*2"
+    wb.save(path)
+    return path
+
+
+def _assert_name_is_the_reference(book: Workbook) -> None:
+    book.calculate()
+    for r in range(1, 11):
+        assert same(book[f"Sales!P{r}"], book[f"Sales!K{r}"]), r
+    cells = book.sheets["Sales"].cells
+    data = {id(cells[(r, 11)].node) for r in range(2, 8)}
+    assert len(data) == 1, "the data rows' cells share one IR (one block)"
+    assert id(cells[(1, 11)].node) not in data and id(cells[(9, 11)].node) not in data
+
+
+def test_name_with_this_row_is_the_reference_on_every_row(tmp_path: Path) -> None:
+    """The same formula down a column has one R1C1 form: through the name, its IR still depends
+    on whether the row crosses the data."""
+    _assert_name_is_the_reference(Workbook.load(_name_beside_reference(tmp_path / "names.xlsx")))
+
+
+def test_name_with_this_row_in_a_shared_formula(tmp_path: Path) -> None:
+    """K1:K10 as one shared formula (Excel writes a filled formula so): its master is on the
+    header row, and its members still take their own rows."""
+    plain = _name_beside_reference(tmp_path / "plain.xlsx")
+    found = []
+
+    def share(body: bytes) -> bytes:
+        def member(m: re.Match) -> bytes:
+            found.append(m.group(1))
+            f = (b'<f t="shared" ref="K1:K10" si="0">Amount*2</f>' if m.group(1) == b"1"
+                 else b'<f t="shared" si="0"/>')
+            return b'<c r="K' + m.group(1) + b'">' + f
+        return re.sub(rb'<c r="K(\d+)"><f>Amount\*2</f>', member, body)
+
+    shared = with_part(plain, "xl/worksheets/sheet1.xml", share, tmp_path / "shared.xlsx")
+    assert len(found) == 10
+    _assert_name_is_the_reference(Workbook.load(shared))
 
 
 def test_tables_are_kept_when_saved(every_form, tmp_path: Path) -> None:

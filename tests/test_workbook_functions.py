@@ -12,6 +12,8 @@ Judgement calls Microsoft does not settle, each pinned by a row marked "judgemen
 - CELL without a reference answers for the formula's own cell (Excel: the cell selected at
   calculation, which a headless engine does not have); its info_types about styles are #N/A;
 - INFO("release") is "16.0"; "origin", "osversion" and "system" are #N/A (no window, no OS).
+- INFO("numfile") counts worksheets only, as its page says ("Number of active worksheets"),
+  where SHEET and SHEETS count chart sheets too (their pages say so).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import openpyxl
 import pytest
 from cellgrad.core.values import ExcelError
 from cellgrad.workbook import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn
@@ -262,6 +265,57 @@ def test_info_recalc_follows_the_calculation_mode(three_sheets) -> None:
     book.automatic = False
     book.calculate()
     assert book["Sheet1!D2"] == "Manual"
+
+
+# Tabs Sheet1, Chart1 (a chart sheet, no cells), Stuff: "SHEETS includes all worksheets (visible,
+# hidden, or very hidden) in addition to all other sheet types (macro, chart, or dialog sheets)";
+# "SHEET function": its locating "includes all ... sheet types" too (rule rows). Files store
+# both functions as _xlfn.SHEET and _xlfn.SHEETS (Excel 2013 functions).
+CHART_SHEET = [
+    ("A1", "=SHEETS()", 3.0), ("A2", '=SHEET("Chart1")', 2.0), ("A3", '=SHEET("Stuff")', 3.0),
+    ("A4", "=SHEET(Stuff!A1)", 3.0), ("A5", "=SHEET()", 1.0), ("A6", '=SHEET("chart1")', 2.0),
+]
+
+
+@pytest.fixture(scope="module")
+def chart_sheet(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("chartsheet") / "chart sheet.xlsx"
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Sheet1"
+    for cell, formula, _ in CHART_SHEET:
+        first[cell] = formula.replace("=SHEET", "=_xlfn.SHEET")
+    first["B1"] = '=INFO("numfile")'
+    first["C1"], first["C2"] = 1, 2
+    chart = BarChart()
+    chart.add_data(Reference(first, min_col=3, min_row=1, max_row=2))
+    wb.create_chartsheet("Chart1").add_chart(chart)
+    stuff = wb.create_sheet("Stuff")
+    stuff["A1"] = "=_xlfn.SHEET()"
+    wb.save(path)
+    return path
+
+
+def test_chart_sheets_count_as_sheets(chart_sheet) -> None:
+    book = Workbook.load(chart_sheet, calculate=True)
+    assert book.tabs == [("Sheet1", "worksheet"), ("Chart1", "chartsheet"), ("Stuff", "worksheet")]
+    assert list(book.sheets) == ["Sheet1", "Stuff"]  # only worksheets hold cells
+    for cell, formula, expected in CHART_SHEET:
+        assert_same(expected, book[f"Sheet1!{cell}"], formula)
+    assert_same(3.0, book["Stuff!A1"], "=SHEET() on the third tab")
+    assert_same(2.0, book["Sheet1!B1"], 'INFO("numfile")')  # judgement: worksheets only
+
+
+def test_chart_sheets_count_as_libreoffice_counts_them(chart_sheet, office) -> None:
+    """LibreOffice imports a chart sheet as a sheet holding the chart: its SHEET and SHEETS
+    count it as Excel does (its INFO("numfile") counts documents, left out)."""
+    book = Workbook.load(chart_sheet, calculate=True)
+    expected = _libreoffice_values(office, chart_sheet)
+    assert set(expected) == {("Sheet1", c) for c, _, _ in CHART_SHEET} | {("Sheet1", "B1"),
+                                                                         ("Stuff", "A1")}
+    for (sheet, cell), value in expected.items():
+        if (sheet, cell) != ("Sheet1", "B1"):
+            assert_same(value, book[f"{sheet}!{cell}"], f"{sheet}!{cell}")
 
 
 # "ISOMITTED function": its example, and rule rows (a value there is not omitted)

@@ -14,6 +14,8 @@ class BookContext:
     def __init__(self, sheets: dict[str, Sheet], path: str | None,
                  automatic: Callable[[], bool]) -> None:
         self.sheets = sheets
+        # every sheet in tab order, chart and dialog sheets too (the workbook sets them)
+        self.tabs: list[str] = list(sheets)
         self.path = path
         self.date1904 = False  # set by the workbook, from the file's <workbookPr date1904="1"/>
         self._automatic = automatic

@@ -7,17 +7,29 @@ All binary operators are left-associative (``=2^3^2`` is 64).
 from __future__ import annotations
 
 import itertools
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from .ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
 from .references import parse_cell_endpoint, parse_endpoint, split_sheet
-from .structured import Tables, parse_specifier, protect_escapes, resolve
+from .structured import THIS_ROW, Tables, parse_specifier, protect_escapes, resolve
 from .values import ExcelError, Scalar, typed_number
 
-# (name, formula's sheet) -> the node the defined name stands for, or None if unknown.
-NameResolver = Callable[[str, str], "Node | None"]
+
+
+class Parsed(NamedTuple):
+    """A formula's node, and whether a [#This Row] decided it (in the formula, in a defined name
+    it uses or in a LAMBDA's body): then the node holds on the formula's row, not on every cell
+    whose formula has the same R1C1 form (the row may be outside the table's data)."""
+
+    node: Node
+    this_row: bool
+
+
+# (name, formula's sheet, the row a [#This Row] there means) -> what the defined name stands
+# for in that formula, or None if unknown.
+NameResolver = Callable[[str, str, int], "Parsed | None"]
 
 _INFIX = {"^": 5, "*": 4, "/": 4, "+": 3, "-": 3, "&": 2,
           "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, ":": 8, " ": 8}
@@ -122,6 +134,8 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.row = row
+        self.this_row = row  # the row [#This Row] means: a defined name's is its user's
+        self.row_bound = [False]  # a [#This Row] was resolved for this formula (shared)
         self.col = col
         self.sheet = sheet
         self.names = names
@@ -224,7 +238,7 @@ class _Parser:
             return self.lambda_()
         bound = self.scope.get(_local(name))
         if bound is None and self.names is not None and function == name.upper():
-            bound = self.names(name, self.sheet)  # a defined name holding a LAMBDA
+            bound = self.defined(name, self.sheet)  # a defined name holding a LAMBDA
         args = self.arguments(name)
         if isinstance(bound, Lambda):
             return self.apply(bound, args)
@@ -378,6 +392,7 @@ class _Parser:
     def body(self, function: Lambda, args: list[Node]) -> Node:
         """The body of ``function`` parsed with its parameters bound to ``args``."""
         body = _Parser(list(function.body), self.row, self.col, self.sheet, self.names, self.tables)
+        body.this_row, body.row_bound = self.this_row, self.row_bound
         body.scope = {**function.scope, **dict(zip(function.params, args))}
         body.active = self.active
         body.calls = self.calls
@@ -437,11 +452,19 @@ class _Parser:
         bound = self.scope.get(_local(name)) if sheet is None else None
         if bound is not None:
             return bound
-        resolved = self.names(name, sheet or self.sheet) if self.names else None
+        resolved = self.defined(name, sheet or self.sheet)
         if resolved is None and self.tables is not None:
             table = self.tables.named(name)  # a table's name alone is its data
             resolved = None if table is None else resolve(table, parse_specifier(""), self.row)
         return resolved if resolved is not None else Const(ExcelError.NAME)
+
+    def defined(self, name: str, sheet: str) -> Node | None:
+        """What the defined name stands for here, or None if there is no such name."""
+        found = self.names(name, sheet, self.this_row) if self.names else None
+        if found is None:
+            return None
+        self.row_bound[0] = self.row_bound[0] or found.this_row
+        return found.node
 
     def structured(self, prefix: str, ref: str) -> Node:
         """``Table1[[#This Row],[Fare]]``, ``[@Col]``, ``T[A]:T[B]`` (``prefix``: a sheet, ignored:
@@ -459,17 +482,28 @@ class _Parser:
             table = self.tables.named(name) if name else self.tables.at(self.sheet, self.row, self.col)
         try:
             specifier = parse_specifier(inner[:-1])
-            return Const(ExcelError.REF) if table is None else resolve(table, specifier, self.row)
+            if table is None:
+                return Const(ExcelError.REF)
+            self.row_bound[0] = self.row_bound[0] or THIS_ROW in specifier.items
+            return resolve(table, specifier, self.this_row)
         except ValueError as exc:
             raise ParseError(f"structured reference {ref!r}: {exc}") from None
 
 
 def parse_formula(text: str, row: int, col: int, *, sheet: str,
-                  names: NameResolver | None = None, tables: Tables | None = None,
-                  lambdas: bool = False) -> Node:
+                  names: NameResolver | None = None, tables: Tables | None = None) -> Node:
+    """Parse ``=...`` anchored at (row, col) on ``sheet``; structured references are resolved
+    against ``tables``."""
+    return parse(text, row, col, sheet=sheet, names=names, tables=tables).node
+
+
+def parse(text: str, row: int, col: int, *, sheet: str, names: NameResolver | None = None,
+          tables: Tables | None = None, lambdas: bool = False,
+          this_row: int | None = None) -> Parsed:
     """Parse ``=...`` (or a name's definition without ``=``) anchored at (row, col) on ``sheet``;
-    structured references are resolved against ``tables``. With ``lambdas`` (a defined name's
-    definition) a LAMBDA is returned as such, for the formulas that call the name."""
+    structured references are resolved against ``tables``, a [#This Row] on ``this_row`` (by
+    default the anchor's). With ``lambdas`` (a defined name's definition) a LAMBDA is returned as
+    such, for the formulas that call the name."""
     source = protect_escapes(text if text.startswith("=") else "=" + text)
     try:
         tokens = [t for t in _Tokenizer(source).items]
@@ -482,7 +516,9 @@ def parse_formula(text: str, row: int, col: int, *, sheet: str,
     if not tokens:
         raise ParseError("empty formula")
     parser = _Parser(tokens, row, col, sheet, names, tables)
+    if this_row is not None:
+        parser.this_row = this_row
     node = parser.expression()
     if parser.peek() is not None:
         raise ParseError(f"unexpected {parser.peek().value!r}")
-    return node if lambdas else parser.value(node)
+    return Parsed(node if lambdas else parser.value(node), parser.row_bound[0])

@@ -138,6 +138,11 @@ class Tables:
     def at(self, sheet: str, row: int, col: int) -> Table | None:
         return next((t for t in self.all if t.contains(sheet, row, col)), None)
 
+    def crossing(self, row: int) -> tuple[bool, ...]:
+        """For each table, whether ``row`` crosses its data: all that a [#This Row] takes of the
+        row besides the offset (rows with the same answers resolve it to the same node)."""
+        return tuple(t.data_rows[0] <= row <= t.data_rows[1] for t in self.all)
+
 
 def _rows(table: Table, items: frozenset[str], row: int) -> tuple[int, int] | ExcelError:
     first, last = table.data_rows

@@ -21,7 +21,9 @@ class WorkbookContext(Protocol):
     date1904: bool               # the 1904 date system ("Date systems in Excel"); else 1900's
 
     @property
-    def sheet_names(self) -> list[str]: ...   # in tab order
+    def sheet_names(self) -> list[str]: ...   # the worksheets, in tab order
+
+    tabs: list[str]                  # every sheet in tab order: chart, dialog, macro sheets too
 
     @property
     def automatic(self) -> bool: ...          # the calculation mode

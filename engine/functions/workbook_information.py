@@ -37,8 +37,9 @@ def _first(value: Range | Array) -> Scalar:
                 elementwise=False)
 def sheet(book: WorkbookContext, anchor: Anchor, value: Range | Array | None = None) -> float:
     """"SHEET function": the number of the reference's sheet, or of the sheet named by a text
-    (#N/A if there is none), or of the formula's own sheet."""
-    names = [name.casefold() for name in book.sheet_names]
+    (#N/A if there is none), or of the formula's own sheet; every sheet counts, "macro, chart,
+    or dialog sheets" too."""
+    names = [name.casefold() for name in book.tabs]
     if value is None:
         return float(names.index(anchor[2].casefold()) + 1)
     if isinstance(value, Range):
@@ -53,10 +54,11 @@ def sheet(book: WorkbookContext, anchor: Anchor, value: Range | Array | None = N
 
 @excel_function("SHEETS", Arg.AREA, min_args=0, uses_book=True, elementwise=False)
 def sheets(book: WorkbookContext, value: Range | Array | None = None) -> float:
-    """"SHEETS function": the sheets in the workbook, or in the reference (one: 3-D references
-    are not read); a value that is not a reference is #REF!."""
+    """"SHEETS function": the sheets in the workbook ("all other sheet types (macro, chart, or
+    dialog sheets)" too), or in the reference (one: 3-D references are not read); a value that
+    is not a reference is #REF!."""
     if value is None:
-        return float(len(book.sheet_names))
+        return float(len(book.tabs))
     if isinstance(value, Range):
         return 1.0
     first = _first(value)
