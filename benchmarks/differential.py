@@ -92,6 +92,7 @@ XLFN = {name for name in REGISTRY if "." in name and name != "ERROR.TYPE"} | {
     "CONCAT", "TEXTJOIN", "IFS", "SWITCH", "XOR", "IFNA", "MAXIFS", "MINIFS", "SEC", "CSC", "COT",
     "ACOT", "COTH", "CSCH", "SECH", "ACOTH", "SEQUENCE", "FILTER", "SORT", "UNIQUE", "XLOOKUP",
     "XMATCH", "RANDARRAY", "SINGLE", "MUNIT", "AGGREGATE", "ISFORMULA", "SHEET", "SHEETS",
+    "GAMMA", "GAUSS", "PHI",
     "PDURATION", "RRI",
     "NUMBERVALUE", "UNICHAR", "UNICODE", "FORMULATEXT"} | SHAPING_NOT_IN_LIBREOFFICE
 # Functions whose result is a logical value.
@@ -254,6 +255,15 @@ def _same_numbers_as_text(mine: Scalar, lo: Scalar) -> bool:
     return all(math.isclose(float(x), float(y), rel_tol=2e-14) for x, y in zip(a, b))
 
 
+def _within(mine: Scalar, lo: Scalar, tolerance: float) -> bool:
+    """Two numbers, or two texts that read as numbers (a number turned into text), apart by at
+    most ``tolerance``."""
+    try:
+        return abs(float(mine) - float(lo)) <= tolerance  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
 def _logical_shown(mine: Scalar, lo: Scalar) -> bool:
     """A logical the engine shows as TRUE/FALSE where LibreOffice shows 1/0 (IF(c) alone)."""
     if type(mine) is bool:
@@ -402,6 +412,39 @@ DIVERGENCES: list[Divergence] = [
         "MROUND of a number and a multiple of different signs: Excel #NUM!",
         '"MROUND function" (MROUND(5,-2) is #NUM!)',
         lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and "MROUND" in g.calls),
+    Divergence(
+        "GEOMEAN of a number <= 0, LOGNORM.DIST of x <= 0, BETA.INV of probability 0: Excel #NUM!, "
+        "LibreOffice a number",
+        '"GEOMEAN function" (if any data point <= 0, #NUM!), "LOGNORM.DIST function" (if x <= 0, '
+        '#NUM!), "BETA.INV function" (if probability <= 0, #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
+        bool(g.calls & {"GEOMEAN", "LOGNORM.DIST", "BETA.INV"})),
+    Divergence(
+        "Z.TEST of one number with sigma given: Excel computes the page's formula, LibreOffice "
+        "#DIV/0!",
+        '"Z.TEST function" (1 - NORM.S.DIST((AVERAGE(array) - x) / (sigma/sqrt(n)), TRUE); only '
+        'an empty array is an error, #N/A)',
+        lambda g, mine, lo: lo is ExcelError.DIV0 and not _error(mine) and "Z.TEST" in g.calls),
+    Divergence(
+        "numeric text such as \"50%\" given directly to AVERAGEA, MAXA, MINA, STDEVA, STDEVPA, "
+        "VARA, VARPA: Excel counts the number, LibreOffice 0 (it converts only unambiguous text)",
+        '"VARPA function" (text representations of numbers typed directly into the list of '
+        'arguments are counted)',
+        lambda g, mine, lo: not _error(mine) and not _error(lo) and bool(g.leaves & CONVERTED_TEXTS)
+        and bool(g.calls & {"AVERAGEA", "MAXA", "MINA", "STDEVA", "STDEVPA", "VARA", "VARPA"})),
+    Divergence(
+        "PERCENTRANK's significant digits: Excel cuts them (0.555), LibreOffice rounds (0.556)",
+        '"PERCENTRANK.INC function" (PERCENTRANK.INC(A2:A11,4) is 0.555 of 5/9)',
+        lambda g, mine, lo: bool(g.calls & {"PERCENTRANK", "PERCENTRANK.INC", "PERCENTRANK.EXC"})
+        and _within(mine, lo, 0.1 + 1e-12)),
+    Divergence(
+        "a distribution's argument at the edge its page allows (F.INV, CHISQ.INV, GAMMA.INV of "
+        "probability 0; BINOM.DIST of trials between -1 and 0, truncated to 0): Excel computes, "
+        "LibreOffice Err:502 (#VALUE!)",
+        '"F.INV function" (probability < 0 or > 1 is #NUM!), "BINOM.DIST function" (number_s and '
+        'trials are truncated to integers)',
+        lambda g, mine, lo: lo is ExcelError.VALUE and not _error(mine) and
+        bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "BINOM.DIST", "BINOMDIST"})),
     Divergence(
         "EXPON.DIST of x < 0: Excel #NUM!, LibreOffice 0",
         '"EXPON.DIST function" (if x < 0, #NUM!)',

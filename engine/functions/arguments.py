@@ -40,6 +40,26 @@ def numbers(args: Iterable[Scalar | Array], *, skip_errors: bool = False,
         yield to_number(arg)
 
 
+def numbers_a(args: Iterable[Scalar | Array]) -> Iterator[float]:
+    """The numbers the A-suffixed statistics (AVERAGEA, MAXA, STDEVA, VARA) see: a direct
+    argument as the SUM family sees it; inside a reference or an array, text (empty text too)
+    counts as 0 and a logical as 1 or 0 ("AVERAGEA function"). Empty cells are still skipped."""
+    for arg in args:
+        if not isinstance(arg, Array):
+            yield from numbers((arg,))
+            continue
+        for v in arg:
+            t = type(v)
+            if t is float:
+                yield v  # type: ignore[misc]
+            elif t is bool:
+                yield float(v)  # type: ignore[arg-type]
+            elif t is str:
+                yield 0.0
+            elif t is ExcelError:
+                raise ErrorResult(v)  # type: ignore[arg-type]
+
+
 def values(args: Iterable[Scalar | Array]) -> Iterator[Scalar]:
     """Every value in the arguments, arrays flattened row by row."""
     for arg in args:

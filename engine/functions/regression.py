@@ -1,4 +1,4 @@
-"""Two data sets: correlation, covariance and the least-squares line (SLOPE, INTERCEPT, RSQ,
+"""Two data sets: correlation, covariance and the least-squares line (SLOPE, INTERCEPT, RSQ, STEYX,
 FORECAST.LINEAR, LINEST and LOGEST in their basic form).
 
 Pairs where either side is text, a logical or empty are left out; an error propagates
@@ -63,6 +63,15 @@ def covariance_s(a: Array, b: Array) -> float:
 
 
 excel_function("COVAR", G, G)(covariance_p)
+
+
+@excel_function("STEYX", G, G)
+def steyx(y: Array, x: Array) -> float:
+    """"STEYX function": the standard error of the predicted y, sqrt((Syy - Sxy^2/Sxx) / (n-2));
+    fewer than three pairs, or x without spread, is #DIV/0!."""
+    n, _, _, sxx, syy, sxy = _moments(y, x, least=3)
+    # the residual sum of squares, which rounding can take a hair below 0 on a perfect line
+    return math.sqrt(max(0.0, syy - divide(sxy, sxx) * sxy) / (n - 2))
 
 
 @excel_function("SLOPE", G, G)
