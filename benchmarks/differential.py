@@ -58,6 +58,12 @@ FORMATS = ['"0.00"', '"$#,##0.00"', '"#,##0"', '"0%"', '"0.0%"', '"0.00E+00"', '
            '"mm/dd/yy"', '"d-mmm-yy"', '"dddd"', '"h:mm AM/PM"', '"hh:mm:ss"', '"000"', '"#.##"',
            '"General"', '"@"']
 DATE_FORMATS = {f for f in FORMATS if any(c in f for c in "ymdh")}
+# Numbers written in a base ("BIN2DEC function", "HEX2DEC function", "DECIMAL function") and
+# Roman numerals ("ARABIC function"), for the functions that read them.
+NUMERALS = ['"1011"', '"1111111111"', '"7777777000"', '"FF"', '"ffffffff5b"', '"777"', '"0"',
+            '"MCMXII"', '"lvii"', "1100100", "54"]
+READS_NUMERALS = {f"{a}2{b}" for a in ("BIN", "OCT", "HEX") for b in ("BIN", "OCT", "DEC", "HEX")
+                  if a != b} | {"DECIMAL", "ARABIC"}
 ARRAYS = ["{1,2,3}", "{1;2;3}", "{1,2;3,4}", '{1,"a",TRUE}', "{2,4,8}", "{0.5,1.5,2.5,3.5}",
           "{3,1,2;6,5,4}", "{1,0;0,1}"]
 VECTORS = ["D!A1:A8", "D!D1:D8", "D!A5:A8", "D!D1:D4", "D!A1:A4", "{2,4,8}", "{1;2;3}",
@@ -87,8 +93,12 @@ SHAPING_NOT_IN_LIBREOFFICE = {"TEXTBEFORE", "TEXTAFTER", "TEXTSPLIT", "VALUETOTE
                               "SORTBY", "CHOOSEROWS", "CHOOSECOLS", "HSTACK", "VSTACK", "TAKE",
                               "DROP", "TOCOL", "TOROW", "WRAPROWS", "WRAPCOLS", "EXPAND"}
 # Functions Excel writes with the _xlfn. prefix (added after Excel 2007): without it LibreOffice,
-# like Excel, does not recognize them in a file.
-XLFN = {name for name in REGISTRY if "." in name and name != "ERROR.TYPE"} | {
+# like Excel, does not recognize them in a file. ERROR.TYPE and ISO.CEILING are in the file
+# format's own list of functions and have none.
+XLFN = {name for name in REGISTRY
+        if "." in name and name not in ("ERROR.TYPE", "ISO.CEILING")} | {
+    "ARABIC", "BASE", "DECIMAL", "COMBINA", "PERMUTATIONA", "BITAND", "BITOR", "BITXOR",
+    "BITLSHIFT", "BITRSHIFT",
     "CONCAT", "TEXTJOIN", "IFS", "SWITCH", "XOR", "IFNA", "MAXIFS", "MINIFS", "SEC", "CSC", "COT",
     "ACOT", "COTH", "CSCH", "SECH", "ACOTH", "SEQUENCE", "FILTER", "SORT", "UNIQUE", "XLOOKUP",
     "XMATCH", "RANDARRAY", "SINGLE", "MUNIT", "AGGREGATE", "ISFORMULA", "SHEET", "SHEETS",
@@ -187,6 +197,9 @@ class Generator:
             return self.pick(g, VECTORS) if kind is Arg.GRID else self.pick(g, ["TRUE", "FALSE"])
         if function == "TEXT" and kind is Arg.TEXT:
             return self.pick(g, FORMATS)
+        if function in READS_NUMERALS and kind in (Arg.TEXT, Arg.SCALAR) and \
+                self.rng.random() < 0.7:
+            return self.pick(g, NUMERALS)
         if kind in (Arg.GRID, Arg.AREA, Arg.REF) and function in REFERENCES_ONLY:
             return self.pick(g, RANGES)
         if kind is Arg.SCALAR and function in REFERENCES_ONLY and function not in ("RANK", "RANK.EQ", "RANK.AVG"):
@@ -276,6 +289,27 @@ def _kinds(name: str) -> set[Arg]:
     spec = REGISTRY[name]
     tail = spec.repeat if isinstance(spec.repeat, tuple) else (spec.repeat,) if spec.repeat else ()
     return set(spec.params) | set(tail)
+
+
+def _num_where_libreoffice_computes(*names: str) -> Callable[[Generated, Scalar, Scalar], bool]:
+    """A class's test: the engine's #NUM!, documented by the functions' pages, where LibreOffice
+    computes a value, in a formula calling one of ``names``."""
+    return lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and \
+        bool(g.calls & set(names))
+
+
+def _one_below(mine: str, lo: str) -> bool:
+    """Two 10-character two's complement numbers (or a 0 and one) in one radix, LibreOffice's
+    one less than the engine's: the two roundings of a negative fraction."""
+    for radix in (2, 8, 16):
+        try:
+            a, b = int(mine, radix), int(lo, radix)
+        except ValueError:
+            continue
+        full = radix ** 10
+        if (a - b) % full == 1:
+            return True
+    return False
 
 
 def _takes(g: Generated, kind: Arg) -> bool:
@@ -445,6 +479,38 @@ DIVERGENCES: list[Divergence] = [
         'trials are truncated to integers)',
         lambda g, mine, lo: lo is ExcelError.VALUE and not _error(mine) and
         bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "BINOM.DIST", "BINOMDIST"})),
+    Divergence(
+        "BITAND, BITOR, BITXOR, BITLSHIFT, BITRSHIFT of a fraction, or a shift of more than 53 "
+        "places: Excel #NUM!, LibreOffice truncates the fraction and shifts",
+        '"BITAND function" (if either argument is a non-integer, #NUM!), "BITLSHIFT function" '
+        '(shift_amount must be an integer; its absolute value greater than 53 is #NUM!)',
+        _num_where_libreoffice_computes("BITAND", "BITOR", "BITXOR", "BITLSHIFT", "BITRSHIFT")),
+    Divergence(
+        "counts outside their pages' limits: COMBINA with number below number_chosen, "
+        "PERMUTATIONA of 0 objects with some chosen, FACTDOUBLE and MULTINOMIAL of a negative "
+        "fraction (-0.5): Excel #NUM!, LibreOffice a number",
+        '"COMBINA function" (number must be >= number_chosen), "PERMUTATIONA function" (the '
+        'total number 0 and the chosen number more than 0: #NUM!), "FACTDOUBLE function" (if '
+        'number is negative, #NUM!), "MULTINOMIAL function" (if any argument is less than 0, '
+        '#NUM!)',
+        _num_where_libreoffice_computes("COMBINA", "PERMUTATIONA", "FACTDOUBLE", "MULTINOMIAL")),
+    Divergence(
+        "COMBINA(0,0): Excel 1, LibreOffice 0",
+        '"COMBINA function" (0 and 0 are within both constraints: one way to choose nothing)',
+        lambda g, mine, lo: mine == 1.0 and lo == 0.0 and "COMBINA" in g.calls),
+    Divergence(
+        "DEC2BIN, DEC2OCT, DEC2HEX of a negative fraction: Excel truncates it (-2.5 is -2), "
+        "LibreOffice rounds it down (-3)",
+        '"DEC2HEX function", [MS-OI29500] 2.1.929 (Office truncates the number argument to a '
+        'decimal integer)',
+        lambda g, mine, lo: type(mine) is str and type(lo) is str and
+        bool(g.calls & {"DEC2BIN", "DEC2OCT", "DEC2HEX"}) and _one_below(mine, lo)),
+    Divergence(
+        "SERIESSUM with coefficients that are not numbers: Excel #VALUE!, LibreOffice leaves "
+        "them out",
+        '"SERIESSUM function" (if any argument is non-numeric, #VALUE!)',
+        lambda g, mine, lo: mine is ExcelError.VALUE and not _error(lo) and
+        "SERIESSUM" in g.calls),
     Divergence(
         "EXPON.DIST of x < 0: Excel #NUM!, LibreOffice 0",
         '"EXPON.DIST function" (if x < 0, #NUM!)',

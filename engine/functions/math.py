@@ -5,7 +5,8 @@ import math
 from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal,
                      localcontext)
 
-from ..core.values import Array, ErrorResult, ExcelError, checked_number, significant
+from ..core.values import (Array, ErrorResult, ExcelError, Scalar, checked_number, significant,
+                           to_number)
 from .arguments import number_pairs, numbers, optional, raise_first_error, same_shape
 from .array_kernels import ArrayContext, Fallback, Vec
 from .registry import Arg, excel_function
@@ -457,3 +458,190 @@ def mmult(a: Array, b: Array) -> Array:
             out_row.append(checked_number(total))
         out.append(out_row)
     return Array(out)
+
+
+# --- more rounding and counting ---------------------------------------------------------------
+@excel_function("CEILING.PRECISE", N, N, min_args=1)
+def ceiling_precise(x: float, significance: float | None = 1.0) -> float:
+    """"CEILING.PRECISE function": up to a multiple of |significance| whatever the signs (as
+    CEILING.MATH with mode 0); significance 0 gives 0."""
+    return ceiling_math(x, optional(significance, 1.0))
+
+
+@excel_function("ISO.CEILING", N, N, min_args=1)
+def iso_ceiling(x: float, significance: float | None = 1.0) -> float:
+    """"ISO.CEILING function": the same rounding as CEILING.PRECISE."""
+    return ceiling_precise(x, significance)
+
+
+@excel_function("FLOOR.PRECISE", N, N, min_args=1)
+def floor_precise(x: float, significance: float | None = 1.0) -> float:
+    """"FLOOR.PRECISE function": down to a multiple of |significance| whatever the signs."""
+    return floor_math(x, optional(significance, 1.0))
+
+
+# 300!! (about 8.2E+307) is the last double factorial below Excel's largest number.
+_DOUBLE_FACTORIAL_LIMIT = 300
+
+
+@excel_function("FACTDOUBLE", N)
+def factdouble(x: float) -> float:
+    """"FACTDOUBLE function": n(n-2)(n-4)...; a negative number is #NUM!, a fraction truncated."""
+    (n,) = _counts(x)
+    if n > _DOUBLE_FACTORIAL_LIMIT:
+        raise ErrorResult(ExcelError.NUM)
+    return _exact(math.prod(range(n, 0, -2)))
+
+
+@excel_function("MULTINOMIAL", V, repeat=V, min_args=1)
+def multinomial(*args) -> float:
+    """"MULTINOMIAL function": (a+b+...)! / (a!b!...), each number truncated; a negative one is
+    #NUM!. Found as a product of binomial coefficients, after its size is known to fit."""
+    counts = _counts(*numbers(args))
+    total = sum(counts)
+    if math.lgamma(total + 1) - sum(math.lgamma(k + 1) for k in counts) > 710:
+        raise ErrorResult(ExcelError.NUM)
+    result, seen = 1, 0
+    for k in counts:
+        seen += k
+        result *= math.comb(seen, k)
+    return _exact(result)
+
+
+@excel_function("COMBINA", N, N)
+def combina(n: float, k: float) -> float:
+    """"COMBINA function": combinations with repetitions, C(n+k-1, k); number must be at least
+    number_chosen, both not negative (#NUM!)."""
+    a, b = _counts(n, k)
+    if a < b:
+        raise ErrorResult(ExcelError.NUM)
+    return 1.0 if b == 0 else _arrangements(a + b - 1, b, ordered=False)
+
+
+@excel_function("PERMUTATIONA", N, N)
+def permutationa(n: float, k: float) -> float:
+    """"PERMUTATIONA function": n^k, both truncated; negative, or none to choose from when some
+    are chosen (0 and more than 0), is #NUM!."""
+    a, b = _counts(n, k)
+    if a == 0 and b > 0:
+        raise ErrorResult(ExcelError.NUM)
+    if b and b * math.log(max(a, 1)) > 710:
+        raise ErrorResult(ExcelError.NUM)
+    return _exact(a ** b)
+
+
+@excel_function("SERIESSUM", N, N, N, G)
+def seriessum(x: float, n: float, m: float, coefficients: Array) -> float:
+    """"SERIESSUM function": the sum of a_i * x^(n + i*m) over the coefficients in order; a
+    coefficient that is not a number is #VALUE!."""
+    raise_first_error(coefficients)
+    total = 0.0
+    for i, a in enumerate(coefficients):
+        if type(a) is not float:
+            raise ErrorResult(ExcelError.VALUE)
+        total += a * power(x, n + i * m)
+    return checked_number(total)
+
+
+# --- Roman numerals and other bases -----------------------------------------------------------
+_ROMAN = "MDCLXVI"
+_ROMAN_VALUES = (1000, 500, 100, 50, 10, 5, 1)
+_ROMAN_LIMIT = 3999
+_BASE_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LONGEST_TEXT = 255       # "ARABIC function", "BASE function", "DECIMAL function"
+_BASE_LIMIT = 2.0 ** 53   # "BASE function": number below 2^53
+
+
+def _roman(value: int, form: int) -> str:
+    """Roman numerals in the "ROMAN function"'s forms: classic (0) writes 4s and 9s with the
+    digit's own letter before the next (IV, XC); each form further (up to 4, simplified) lets
+    that letter be replaced by one up to `form` letters smaller, provided the pair still fits in
+    what is left (499: CDXCIX, LDVLIV, XDIX, VDIV, ID)."""
+    out = []
+    for place in range(0, len(_ROMAN), 2):      # M, C, X, I: thousands down to units
+        digit = value // _ROMAN_VALUES[place]
+        if digit % 5 == 4:
+            larger = place - 1 if digit == 4 else place - 2   # D for 400, M for 900
+            smaller = place
+            while smaller - place < form and smaller + 1 < len(_ROMAN) and \
+                    _ROMAN_VALUES[larger] - _ROMAN_VALUES[smaller + 1] <= value:
+                smaller += 1
+            out.append(_ROMAN[smaller] + _ROMAN[larger])
+            value -= _ROMAN_VALUES[larger] - _ROMAN_VALUES[smaller]
+            continue
+        if digit >= 5:
+            out.append(_ROMAN[place - 1])
+        out.append(_ROMAN[place] * (digit % 5))
+        value -= digit * _ROMAN_VALUES[place]
+    return "".join(out)
+
+
+@excel_function("ROMAN", N, Arg.SCALAR, min_args=1)
+def roman(number: float, form: Scalar = 0.0) -> str:
+    """"ROMAN function": 0 to 3999 (#VALUE! outside), truncated; form 0 to 4, truncated, TRUE
+    as 0 and FALSE as 4, an empty form 0; a negative number or form, or a form past 4, #VALUE!."""
+    style = (0.0 if form else 4.0) if type(form) is bool else to_number(form)
+    if number < 0 or int(number) > _ROMAN_LIMIT or style < 0 or int(style) > 4:
+        raise ErrorResult(ExcelError.VALUE)
+    return _roman(int(number), int(style))
+
+
+@excel_function("ARABIC", Arg.SCALAR)
+def arabic(text: Scalar) -> float:
+    """"ARABIC function": a Roman numeral read in any case, a letter before a larger one
+    subtracted; a leading minus sign for a negative number; leading and trailing spaces ignored;
+    "" is 0; a number, or text of other letters or over 255 characters, is #VALUE!."""
+    if text is None:
+        return 0.0
+    if type(text) is not str or len(text) > _LONGEST_TEXT:
+        raise ErrorResult(ExcelError.VALUE)
+    letters = text.strip().upper()
+    sign = -1.0 if letters.startswith("-") else 1.0
+    letters = letters[1:] if sign < 0 else letters
+    if any(c not in _ROMAN for c in letters):
+        raise ErrorResult(ExcelError.VALUE)
+    values = [_ROMAN_VALUES[_ROMAN.index(c)] for c in letters]
+    total = sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
+    return sign * total
+
+
+def radix_digits(value: int, radix: int) -> str:
+    """A non-negative integer in radix 2 to 36, upper-case letters past 9 ("BASE function")."""
+    out = []
+    while True:
+        value, digit = divmod(value, radix)
+        out.append(_BASE_DIGITS[digit])
+        if not value:
+            return "".join(reversed(out))
+
+
+def radix_value(text: str, radix: int) -> int:
+    """The integer that text (any case) writes in the radix; "" is 0; a character that is no
+    digit of the radix is #NUM! ("DECIMAL function", "HEX2DEC function")."""
+    digits = text.upper()
+    if any(c not in _BASE_DIGITS[:radix] for c in digits):
+        raise ErrorResult(ExcelError.NUM)
+    return int(digits, radix) if digits else 0
+
+
+@excel_function("BASE", N, N, N, min_args=2)
+def base(number: float, radix: float, min_length: float | None = 0.0) -> str:
+    """"BASE function": number (0 <= number < 2^53) in radix 2 to 36, padded with zeros to
+    min_length (0 to 255); each truncated; outside those limits #NUM!."""
+    width = int(optional(min_length, 0.0))
+    r = int(radix)
+    if not 0 <= number < _BASE_LIMIT or not 2 <= r <= 36 or not 0 <= width <= _LONGEST_TEXT:
+        raise ErrorResult(ExcelError.NUM)
+    return radix_digits(int(number), r).rjust(width, "0")
+
+
+@excel_function("DECIMAL", Arg.TEXT, N)
+def decimal(text: str, radix: float) -> float:
+    """"DECIMAL function": text (at most 255 characters, any case) read in radix 2 to 36
+    (truncated); a radix outside that, or a character that is no digit of it, is #NUM!."""
+    r = int(radix)
+    if not 2 <= r <= 36:
+        raise ErrorResult(ExcelError.NUM)
+    if len(text) > _LONGEST_TEXT:
+        raise ErrorResult(ExcelError.VALUE)
+    return _exact(radix_value(text, r))
