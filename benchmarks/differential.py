@@ -105,6 +105,15 @@ XLFN = {name for name in REGISTRY
     "GAMMA", "GAUSS", "PHI",
     "PDURATION", "RRI",
     "NUMBERVALUE", "UNICHAR", "UNICODE", "FORMULATEXT"} | SHAPING_NOT_IN_LIBREOFFICE
+# The date functions of Excel 2013 have the prefix; NETWORKDAYS.INTL and WORKDAY.INTL, which
+# LibreOffice reads only without it (as the file format's own functions), are left without.
+XLFN = (XLFN | {"DAYS", "ISOWEEKNUM"}) - {"NETWORKDAYS.INTL", "WORKDAY.INTL"}
+# Date arguments of the date functions (a serial, a date or time as text): the small numbers
+# drawn for every function are days of January and February 1900, which the two count apart.
+DATE_FUNCTIONS = {name for name, spec in REGISTRY.items()
+                  if spec.impl.__module__.endswith("functions.dates")}
+DATES = ["40777", "40777.75", '"8/22/2011"', '"2012-02-29 18:30"', "41274", "36526.25",
+         '"12/31/2013"', "45000", "43890"]
 # Functions whose result is a logical value.
 LOGICAL_RESULTS = {"AND", "OR", "NOT", "XOR", "TRUE", "FALSE", "EXACT"} | {
     name for name in REGISTRY if name.startswith("IS")}
@@ -206,6 +215,8 @@ class Generator:
             return self.pick(g, CRITERIA)
         if function == "TYPE":
             return self.pick(g, TYPE_ARGUMENTS)
+        if function in DATE_FUNCTIONS and kind is Arg.SCALAR and self.rng.random() < 0.9:
+            return self.pick(g, DATES)
         if depth < 1 and self.rng.random() < 0.2 and kind not in (Arg.REF, Arg.AREA, Arg.GRID):
             return self.call(self.rng.choice(self.names), g, depth + 1)
         if kind is Arg.NUMBER:
@@ -353,6 +364,37 @@ DIVERGENCES: list[Divergence] = [
         '"Excel incorrectly assumes that the year 1900 is a leap year", "TEXT function"',
         lambda g, mine, lo: type(lo) is str and "TEXT" in g.calls and
         bool(g.leaves & DATE_FORMATS) and (mine is ExcelError.VALUE or type(mine) is str)),
+    Divergence(
+        "DATE of a year from 0 to 1899: Excel adds 1900 (DATE(9,10,3) is 3 October 1909), "
+        "LibreOffice reads a year below 100 as a two-digit year (2009) and refuses 100 to 1899",
+        '"DATE function" (if year is between 0 and 1899, Excel adds that value to 1900)',
+        lambda g, mine, lo: "DATE" in g.calls and type(mine) is float and
+        (type(lo) is float or lo is ExcelError.VALUE)),
+    Divergence(
+        "WEEKNUM of the last days of December in the week of the next 1 January: Excel counts on "
+        "(53 or 54), LibreOffice gives week 1",
+        '"WEEKNUM function" (system 1: the week containing January 1 is week 1 of its year)',
+        lambda g, mine, lo: "WEEKNUM" in g.calls and not _error(mine) and not _error(lo)),
+    Divergence(
+        "DAYS of a date and time written as text: Excel takes its whole day, LibreOffice the time too",
+        '"DAYS function" (a text argument is treated as DATEVALUE(date_text): an integer date)',
+        lambda g, mine, lo: "DAYS" in g.calls and type(mine) is float and type(lo) is float and
+        any(leaf.startswith('"') and ":" in leaf for leaf in g.leaves)),
+    Divergence(
+        "TIME of a fraction of an hour, minute or second: Excel truncates it (-0.5 is 0), "
+        "LibreOffice counts it",
+        '"TIME function", ECMA-376 Part 1 TIME (hour, minute and second are truncated to integer)',
+        lambda g, mine, lo: "TIME" in g.calls and not _error(mine) and
+        (not _error(lo) or lo is ExcelError.VALUE)),
+    Divergence(
+        "the date functions before 1 March 1900: Excel's serial 1 is 1 January 1900 and 60 is "
+        "Lotus's 29 February 1900, a negative serial is #NUM!; LibreOffice's serial 1 is 31 "
+        "December 1899 and a negative serial an earlier day",
+        '"Date systems in Excel" (the 1900 date system: January 1, 1900 is serial 1), '
+        '"Excel incorrectly assumes that the year 1900 is a leap year", "DAY function" '
+        '(serial_number is a date; out of range: #NUM!)',
+        lambda g, mine, lo: bool(g.calls & DATE_FUNCTIONS) and not g.leaves <= set(DATES) and
+        not _error(lo)),
     Divergence(
         "a format's decimal point with no digit to show: Excel keeps the point (\"2.\"), "
         "LibreOffice drops it",

@@ -30,9 +30,10 @@ ROWS = [
     row('=DATEVALUE("8/22/2011")', 40777.0), row('=DATEVALUE("2011/02/23")', 40597.0),
     row('=DATEVALUE("8/22/2011 6:35 AM")', 40777.0), row('=DATEVALUE("x")', VALUE),
     row("=DATEVALUE(40777)", VALUE),                                  # rule: date_text is text
+    row('=DATEVALUE("10:00")', VALUE),                                # rule: a date in the text
     # "TIMEVALUE function"
     row('=TIMEVALUE("2:24 AM")', 0.1), row('=TIMEVALUE("8/22/2011 6:35 AM")', (6 * 60 + 35) / 1440),
-    row('=TIMEVALUE("25:00")', VALUE),
+    row('=TIMEVALUE("25:00")', VALUE), row('=TIMEVALUE("8/22/2011")', VALUE),  # rule: a time
     # "TIME function"
     row("=TIME(12,0,0)", 0.5), row("=TIME(16,48,10)", (16 * 3600 + 48 * 60 + 10) / 86400),
     row("=TIME(27,0,0)", 0.125), row("=TIME(0,750,0)", 0.5208333333333334),
@@ -46,6 +47,8 @@ ROWS = [
     row("=HOUR(0.75)", 18.0), row('=HOUR("7/18/2011 7:45")', 7.0), row('=HOUR("4/21/2012")', 0.0),
     row('=MINUTE("12:45 PM")', 45.0), row('=SECOND("4:48:18 PM")', 18.0),
     row('=SECOND("4:48 PM")', 0.0), row("=HOUR(-0.5)", NUM),
+    # ECMA-376 Part 1, "Time Representation": 0 to 0.99999999 are 0:00:00 to 23:59:59
+    row("=HOUR(0.99999999)", 23.0), row("=SECOND(0.99999999)", 59.0), row("=SECOND(0.5/86400)", 1.0),
     # "WEEKDAY function"
     row('=WEEKDAY("2/14/2008")', 5.0), row('=WEEKDAY("2/14/2008",2)', 4.0),
     row('=WEEKDAY("2/14/2008",3)', 3.0), row('=WEEKDAY("2/14/2008",16)', 6.0),
@@ -63,6 +66,7 @@ ROWS = [
     # "DAYS function"
     row("=DAYS(DATE(2021,3,15),DATE(2021,2,1))", 42.0),
     row("=DAYS(DATE(2021,12,31),DATE(2021,1,1))", 364.0), row('=DAYS("x",1)', VALUE),
+    row("=DAYS(2.75,1)", 1.75), row('=DAYS("1/2/2011 18:00","1/1/2011")', 1.0),  # rule: text is DATEVALUE
     # "DAYS360 function"
     row('=DAYS360("1/30/2011","12/31/2011")', 330.0), row('=DAYS360("1/1/2011","1/30/2011")', 29.0),
     row('=DAYS360("1/1/2011","12/31/2011")', 360.0),

@@ -64,12 +64,15 @@ class DateSystem:
             first -= 1  # before March 1900 the days are counted from the day after the epoch
         return first + day - 1 - self.shift
 
-    def moment(self, serial: float) -> Moment:
-        """The calendar day and clock time of a valid serial, rounded to the second."""
+    def moment(self, serial: float, *, within_day: bool = False) -> Moment:
+        """The calendar day and clock time of a valid serial, rounded to the nearest second
+        (half up): the display carries 23:59:59.6 into the next day, ``within_day`` keeps it at
+        23:59:59 (HOUR, MINUTE, SECOND: a day's fractions 0 to 0.99999999 are "0:00:00 to
+        23:59:59", ECMA-376 Part 1, "Time Representation")."""
         days = math.floor(serial)
-        seconds = round((serial - days) * 86400)
+        seconds = math.floor((serial - days) * 86400 + 0.5)
         if seconds == 86400:
-            days, seconds = days + 1, 0
+            days, seconds = (days, 86399) if within_day else (days + 1, 0)
         year, month, day = self._date(days)
         hour, rest = divmod(seconds, 3600)
         return Moment(year, month, day, self.weekday(days), hour, rest // 60, rest % 60)
@@ -98,15 +101,16 @@ class DateSystem:
         """The serial of a date and/or time written as text (``"6/1/2001"``, ``"10:30 PM"``,
         ``"2001-06-01 10:30"``), or None where it is not one or not a date of this system."""
         found = self.date_and_time(text)
-        return None if found is None else found[0] + found[1]
+        return None if found is None else (found[0] or 0) + (found[1] or 0.0)
 
-    def date_and_time(self, text: str) -> tuple[int, float] | None:
-        """:meth:`from_text` as its day (0 for a time alone) and its fraction of a day."""
+    def date_and_time(self, text: str) -> tuple[int | None, float | None] | None:
+        """:meth:`from_text` as its day and its fraction of a day, None for the part the text
+        does not hold."""
         text = text.strip()
         m = _DATE_TEXT.match(text)
         if not m:
             time = _time_fraction(text)
-            return None if time is None else (0, time)
+            return None if time is None else (None, time)
         if m.group("y") is not None:
             year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         else:
@@ -116,8 +120,12 @@ class DateSystem:
         if year < 1900 or not (1 <= month <= 12 and 1 <= day <= self.days_in_month(year, month)):
             return None
         date = self.serial(year, month, day)
-        time = _time_fraction(m.group("time")) if m.group("time") else 0.0
-        return None if time is None or not self.valid(date) else (date, time)
+        if not self.valid(date):
+            return None
+        if not m.group("time"):
+            return date, None
+        time = _time_fraction(m.group("time"))
+        return None if time is None else (date, time)
 
 
 DATES_1900 = DateSystem(0)

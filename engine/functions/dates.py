@@ -47,14 +47,14 @@ def _checked(dates: DateSystem, serial: int) -> float:
     return float(serial)
 
 
-def _date_and_time(book: WorkbookContext, text: Scalar) -> tuple[int, float]:
-    """DATEVALUE's and TIMEVALUE's argument: text only ("DATEVALUE function"), a date and/or a
-    time as its day and its fraction of a day."""
+def _date_and_time(book: WorkbookContext, text: Scalar, part: int) -> float:
+    """DATEVALUE's (``part`` 0, the day) and TIMEVALUE's (1, the fraction of a day) argument:
+    text only ("DATEVALUE function") that holds that part."""
     found = None if type(text) is not str else \
         date_system(book.date1904).date_and_time(text)  # type: ignore[arg-type]
-    if found is None:
+    if found is None or found[part] is None:
         raise ErrorResult(ExcelError.VALUE)
-    return found
+    return found[part]  # type: ignore[return-value]
 
 
 # --- making dates and times -------------------------------------------------------------------
@@ -87,15 +87,16 @@ def time(hour: float, minute: float, second: float) -> float:
 
 @excel_function("DATEVALUE", D, uses_book=True)
 def datevalue(book: WorkbookContext, text: Scalar) -> float:
-    """"DATEVALUE function": the serial of a date written as text, its time left out."""
-    return float(_date_and_time(book, text)[0])
+    """"DATEVALUE function": the serial of a date written as text, its time left out; text
+    that holds a time alone is no date (#VALUE!)."""
+    return float(_date_and_time(book, text, 0))
 
 
 @excel_function("TIMEVALUE", D, uses_book=True)
 def timevalue(book: WorkbookContext, text: Scalar) -> float:
     """"TIMEVALUE function": the fraction of a day of a time written as text, a date in it left
-    out."""
-    return _date_and_time(book, text)[1]
+    out; text that holds a date alone is no time (#VALUE!)."""
+    return _date_and_time(book, text, 1)
 
 
 @excel_function("TODAY", uses_book=True, volatile=True, random=True)
@@ -115,8 +116,9 @@ def _part(book: WorkbookContext, serial: Scalar, part: str) -> float:
     """A part of a date (its whole days) or of a time (rounded to the second, as the clock shows
     it)."""
     dates, value = date_system(book.date1904), _serial(book, serial)
-    return float(getattr(dates.moment(value if part in ("hour", "minute", "second")
-                                      else math.floor(value)), part))
+    if part in ("hour", "minute", "second"):
+        return float(getattr(dates.moment(value, within_day=True), part))
+    return float(getattr(dates.moment(math.floor(value)), part))
 
 
 def _part_function(part: str) -> Callable[[WorkbookContext, Scalar], float]:
@@ -200,8 +202,12 @@ def eomonth(book: WorkbookContext, start: Scalar, months: float) -> float:
 
 @excel_function("DAYS", D, D, uses_book=True)
 def days(book: WorkbookContext, end: Scalar, start: Scalar) -> float:
-    """"DAYS function": the days from start_date to end_date."""
-    return float(_day(book, end) - _day(book, start))
+    """"DAYS function": end_date - start_date; a date as text is its DATEVALUE, a whole day."""
+    return _days_of(book, end) - _days_of(book, start)
+
+
+def _days_of(book: WorkbookContext, value: Scalar) -> float:
+    return float(_day(book, value)) if type(value) is str else _serial(book, value)
 
 
 @excel_function("DAYS360", D, D, Arg.BOOL, min_args=2, uses_book=True)
