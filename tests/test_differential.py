@@ -32,8 +32,11 @@ def test_every_disagreement_is_a_named_class(compared) -> None:
 
 
 def test_most_formulas_agree(compared) -> None:
-    # the classes explain the rest; a fall in agreement means a new way to disagree
-    assert compared["summary"]["agreement"] > 0.6, compared["summary"]
+    # the classes explain the rest; a fall in agreement means a new way to disagree. Counted over
+    # the formulas LibreOffice can compute (those calling a function it lacks are #NAME? there):
+    # 65% at seed 7, once the date, financial, statistical and engineering families were added,
+    # whose random out-of-range arguments are Excel's documented #NUM! and LibreOffice's Err:502
+    assert compared["summary"]["computable_agreement"] > 0.6, compared["summary"]
 
 
 def test_sample_covers_the_registry() -> None:

@@ -474,6 +474,8 @@ FOUND = [
     row('=TEXT(2,"@")', "Z100", "2"),              # "Number format codes": @ shows the number
     row("=AVERAGE(1E+308,1E+308)", "Z100", NUM),   # a sum past 1.8E+308: #NUM!, never inf
     row("=CHOOSE(AVERAGE(1E+308,1E+308),1)", "Z100", NUM),
+    row("=LOGNORM.INV(0.5,710,1)", "Z100", NUM),    # e^710 past 1.8E+308 ("Excel specifications
+    row("=LOGNORM.INV(0.5,709,1)", "Z100", 8.218407461554972e307),  # and limits"): #NUM!, no crash
 ]
 
 

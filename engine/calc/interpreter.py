@@ -273,7 +273,10 @@ class Interpreter:
             args.insert(0, self.read_area)
         if spec.uses_book:
             args.insert(0, self.source.book)
-        result = spec.impl(*args)
+        try:
+            result = spec.impl(*args)
+        except OverflowError:  # a float past 1.8E+308 inside any function (math.exp): #NUM!
+            raise ErrorResult(ExcelError.NUM) from None
         if type(result) is float and result - result != 0:  # inf or NaN from any function: #NUM!
             raise ErrorResult(ExcelError.NUM)
         if spec.reference_result and isinstance(result, Range):

@@ -2,9 +2,8 @@
 function, bitwise operations and CONVERT. Each rule is from the function's Microsoft page."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
-
-from scipy import special
 
 from ..core.values import ErrorResult, ExcelError, checked_number
 from .arguments import integer, optional
@@ -91,19 +90,19 @@ def gestep(number: float, step: float | None = 0.0) -> float:
 def erf(lower: float, upper: float | None = None) -> float:
     """"ERF function": erf integrated from 0 to lower_limit, or between the two limits."""
     if upper is None:
-        return float(special.erf(lower))
-    return float(special.erf(upper) - special.erf(lower))
+        return math.erf(lower)
+    return math.erf(upper) - math.erf(lower)
 
 
 @excel_function("ERF.PRECISE", N)
 def erf_precise(x: float) -> float:
-    return float(special.erf(x))
+    return math.erf(x)
 
 
 @excel_function("ERFC", N)
 def erfc(x: float) -> float:
     """"ERFC function": 1 - ERF(x), computed directly so that large x keeps its digits."""
-    return float(special.erfc(x))
+    return math.erfc(x)
 
 
 @excel_function("ERFC.PRECISE", N)
