@@ -79,6 +79,13 @@ ROWS = [
     row("=YEARFRAC(DATE(2012,1,1),DATE(2012,7,30),4)", 209 / 360),   # rule: European 30/360
     row("=YEARFRAC(DATE(2011,1,1),DATE(2013,1,1),1)", 731 / ((365 + 366 + 365) / 3)),  # rule
     row("=YEARFRAC(1,2,5)", NUM),
+    # Excel's code as Microsoft's sample gives it (OASIS office-formula list, "Excel's YEARFRAC
+    # algorithm", 2008; LibreOffice agrees): basis 1 within a leap year divides by 366 though
+    # the span misses 29 February; basis 0 keeps an end on the 31st after a start on 28 February
+    row("=YEARFRAC(DATE(2012,3,1),DATE(2012,7,30),1)", 151 / 366),
+    row("=YEARFRAC(DATE(2011,3,1),DATE(2011,7,30),1)", 151 / 365),
+    row("=YEARFRAC(DATE(2011,2,28),DATE(2011,3,31))", 31 / 360),
+    row("=YEARFRAC(DATE(2011,2,28),DATE(2012,2,29))", 1.0),
     # "DATEDIF function"
     row('=DATEDIF("1/1/2001","1/1/2003","Y")', 2.0), row('=DATEDIF("6/1/2001","8/15/2002","D")', 440.0),
     row('=DATEDIF("6/1/2001","8/15/2002","YD")', 75.0), row('=DATEDIF("6/1/2001","8/15/2002","MD")', 14.0),

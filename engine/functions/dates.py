@@ -261,29 +261,37 @@ def datedif(book: WorkbookContext, start: Scalar, end: Scalar, unit: str) -> flo
 
 
 def _thirty_360(dates: DateSystem, s: int, e: int, *, european: bool) -> int:
-    """YEARFRAC's day count on 30-day months: basis 0 (U.S. NASD, both ends on the last day of
-    February count as the 30th) or basis 4 (European, the 31st is the 30th)."""
+    """YEARFRAC's day count on 30-day months: basis 0 (U.S. NASD: a start on the last day of
+    February counts as the 30th, and so does an end there after such a start; an end on the 31st
+    is the 30th only after a start on the 30th or 31st, judged before the start's own change, so
+    28 February to 31 March is 31 days) or basis 4 (European, the 31st is the 30th). Basis 0 as
+    Microsoft's sample of Excel's code has it (TmpDays360Nasd, OASIS office-formula list,
+    "Excel's YEARFRAC algorithm", 2008), as LibreOffice computes it."""
     a, b = dates.moment(s), dates.moment(e)
     d1, d2 = a.day, b.day
     if european:
         d1, d2 = min(d1, 30), min(d2, 30)
     else:
-        if a.month == 2 and d1 == dates.days_in_month(a.year, 2):
-            if b.month == 2 and d2 == dates.days_in_month(b.year, 2):
-                d2 = 30
-            d1 = 30
+        february_end = a.month == 2 and d1 == dates.days_in_month(a.year, 2)
+        if february_end and b.month == 2 and d2 == dates.days_in_month(b.year, 2):
+            d2 = 30
         if d2 == 31 and d1 >= 30:
             d2 = 30
-        d1 = min(d1, 30)
+        d1 = 30 if february_end else min(d1, 30)
     return (b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1
 
 
 def _actual_year(dates: DateSystem, s: int, e: int) -> float:
-    """Basis 1's year length: within a year, 366 days if the span holds a 29 February, else
-    365; over more years, the average length of the years it touches."""
+    """Basis 1's year length: within one calendar year, that year's length (366 in a leap year
+    even where the span misses its 29 February); over at most a year into the next, 366 days if
+    the span holds a 29 February, else 365; over more, the average length of the years it
+    touches. Excel's results as OASIS OpenFormula writes them down ("YEARFRAC", Procedure E for
+    basis 1), and LibreOffice's."""
     a, b = dates.moment(s), dates.moment(e)
+    if a.year == b.year:
+        return 366.0 if dates.days_in_month(a.year, 2) == 29 else 365.0
     leap = [y for y in (a.year, b.year) if dates.days_in_month(y, 2) == 29]
-    if a.year == b.year or b.year == a.year + 1 and (a.month, a.day) >= (b.month, b.day):
+    if b.year == a.year + 1 and (a.month, a.day) >= (b.month, b.day):
         return 366.0 if any(s <= dates.serial(y, 2, 29) <= e for y in leap) else 365.0
     return (dates.serial(b.year + 1, 1, 1) - dates.serial(a.year, 1, 1)) / (b.year - a.year + 1)
 
