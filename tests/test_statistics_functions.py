@@ -154,6 +154,10 @@ DISTRIBUTIONS = [
     row("=HYPGEOM.DIST(1,4,8,20,TRUE)", Printed("0.4654")),             # "HYPGEOM.DIST function"
     row("=HYPGEOM.DIST(1,4,8,20,FALSE)", Printed("0.3633")),
     row("=HYPGEOM.DIST(5,4,8,20,FALSE)", NUM),
+    # rule: counts are truncated, however large (1E+100 trials raised TypeError in scipy):
+    # 0.5^1E+100 is below the smallest double, past 1E+100 every mass is counted
+    row("=BINOM.DIST(0,1E+100,0.5,TRUE)", 0.0), row("=POISSON.DIST(1E+100,2,TRUE)", 1.0),
+    row("=NEGBINOM.DIST(1E+100,1,0.5,TRUE)", 1.0),
     row("=GAUSS(2)", Printed("0.47725")),                               # "GAUSS function"
     row("=PHI(0.75)", Printed("0.301137432")),                          # "PHI function"
     row("=Z.TEST(O2:O11,4)", Printed("0.090574")),                      # "Z.TEST function"

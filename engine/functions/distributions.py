@@ -138,10 +138,16 @@ def _probability_right_closed(p: float) -> float:
     return p
 
 
-def _degrees(df: float, ceiling: float = math.inf) -> int:
+def _count(x: float) -> float:
+    """A count truncated toward zero, kept a float: scipy takes no integer past 64 bits (a
+    Python int from 1E+100 raised TypeError inside scipy)."""
+    return float(integer(x))
+
+
+def _degrees(df: float, ceiling: float = math.inf) -> float:
     """Degrees of freedom, truncated: below 1 (or above the page's ceiling, 10^10 for the
     chi-squared and F distributions) is #NUM!."""
-    k = integer(df)
+    k = _count(df)
     if not 1 <= k <= ceiling:
         raise ErrorResult(ExcelError.NUM)
     return k
@@ -342,7 +348,7 @@ def weibull_dist(x: float, alpha: float, beta: float, cumulative: bool) -> float
 def binom_dist(successes: float, trials: float, p: float, cumulative: bool) -> float:
     """"BINOM.DIST function": number_s < 0, number_s > trials, or probability_s outside [0, 1]
     is #NUM!."""
-    k, n = integer(successes), integer(trials)
+    k, n = _count(successes), _count(trials)
     if not 0 <= k <= n:
         raise ErrorResult(ExcelError.NUM)
     return _distribution(_stats().binom(n, _probability_closed(p)), k, cumulative)
@@ -352,7 +358,7 @@ def binom_dist(successes: float, trials: float, p: float, cumulative: bool) -> f
 def negbinom_dist(failures: float, successes: float, p: float, cumulative: bool) -> float:
     """"NEGBINOM.DIST function": the chance of number_f failures before the number_s-th
     success; probability_s outside [0, 1], number_f < 0 or number_s < 1 is #NUM!."""
-    f, s = integer(failures), integer(successes)
+    f, s = _count(failures), _count(successes)
     if f < 0 or s < 1:
         raise ErrorResult(ExcelError.NUM)
     if _probability_closed(p) == 0:
@@ -366,7 +372,7 @@ def hypgeom_dist(sample_s: float, sample: float, population_s: float, population
     """"HYPGEOM.DIST function": #NUM! where sample_s < 0 or > the smaller of number_sample and
     population_s, or below number_sample - number_pop + population_s; number_sample or
     population_s outside 1 to number_pop, or number_pop <= 0."""
-    k, n, successes, total = (integer(v) for v in (sample_s, sample, population_s, population))
+    k, n, successes, total = (_count(v) for v in (sample_s, sample, population_s, population))
     if (total <= 0 or not 0 < n <= total or not 0 < successes <= total
             or not max(0, n - total + successes) <= k <= min(n, successes)):
         raise ErrorResult(ExcelError.NUM)
@@ -376,7 +382,7 @@ def hypgeom_dist(sample_s: float, sample: float, population_s: float, population
 @excel_function("POISSON.DIST", N, N, B)
 def poisson_dist(x: float, mean: float, cumulative: bool) -> float:
     """"POISSON.DIST function": x < 0 or mean < 0 is #NUM!."""
-    k = integer(x)
+    k = _count(x)
     if k < 0:
         raise ErrorResult(ExcelError.NUM)
     return _distribution(_stats().poisson(_not_negative(mean)), k, cumulative)
