@@ -31,6 +31,13 @@ ROWS = [
     row('=DATEVALUE("8/22/2011 6:35 AM")', 40777.0), row('=DATEVALUE("x")', VALUE),
     row("=DATEVALUE(40777)", VALUE),                                  # rule: date_text is text
     row('=DATEVALUE("10:00")', VALUE),                                # rule: a date in the text
+    row('=DATEVALUE("22-MAY-2011")', 40685.0), row('=DATEVALUE("30-Jan-2008")', 39477.0),
+    row('=DATEVALUE("22 August 2011")', 40777.0),                    # rule: the name in full
+    row('=DATEVALUE("Aug 22, 2011")', 40777.0),                       # rule: mmm d, y as below
+    row('=DATEVALUE("30-Feb-2011")', VALUE),                          # rule: a day of the month
+    row('=DATEVALUE(TEXT(4,"d-mmm-yy"))', 36529.0),                   # rule: "4-Jan-00" is 2000
+    # ErrorCheckingOptions.TextDate: "April 23, 00" is a text date with a two-digit year
+    row('=DATEVALUE("April 23, 00")', 36639.0),
     # "TIMEVALUE function"
     row('=TIMEVALUE("2:24 AM")', 0.1), row('=TIMEVALUE("8/22/2011 6:35 AM")', (6 * 60 + 35) / 1440),
     row('=TIMEVALUE("25:00")', VALUE), row('=TIMEVALUE("8/22/2011")', VALUE),  # rule: a time

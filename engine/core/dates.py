@@ -107,14 +107,12 @@ class DateSystem:
         """:meth:`from_text` as its day and its fraction of a day, None for the part the text
         does not hold."""
         text = text.strip()
-        m = _DATE_TEXT.match(text)
+        m = _date_match(text)
         if not m:
             time = _time_fraction(text)
             return None if time is None else (None, time)
-        if m.group("y") is not None:
-            year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
-        else:
-            year, month, day = int(m.group("Y")), int(m.group("M")), int(m.group("D"))
+        year, day = int(m.group("y")), int(m.group("d"))
+        month = int(m.group("m")) if m.group("m").isdigit() else _MONTHS.get(m.group("m").lower(), 0)
         if year < 100:  # "How Excel works with two-digit year numbers": 00-29 are 20xx, 30-99 19xx
             year += 2000 if year < 30 else 1900
         if year < 1900 or not (1 <= month <= 12 and 1 <= day <= self.days_in_month(year, month)):
@@ -136,11 +134,28 @@ def date_system(date1904: bool) -> DateSystem:
     return DATES_1904 if date1904 else DATES_1900
 
 
-# Dates and times as US-English Excel reads them from text: m/d/y or y-m-d (y/m/d), a time
-# h:mm[:ss] with an optional AM/PM, or a date followed by a time. A date without its year
-# ("1/2") means the current year in Excel; that is not reproducible, so it is not read here.
-_DATE_TEXT = re.compile(r"^(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{1,4})"
-                        r"|(?P<Y>\d{4})[-/](?P<M>\d{1,2})[-/](?P<D>\d{1,2}))(?:\s+(?P<time>.+))?$")
+# Dates and times as US-English Excel reads them from text: m/d/y, y-m-d (y/m/d), d-mmm-y with
+# the month's name or its three letters ("22-MAY-2011", "30-Jan-2008", "DATEVALUE function"; also
+# with spaces, "22 August 2011") and mmm d, y ("April 23, 00", ErrorCheckingOptions.TextDate), a
+# time h:mm[:ss] with an optional AM/PM, or a date followed by a time. A date without its year
+# ("1/2", "5-JUL") means the current year in Excel; that is not reproducible, so it is not read.
+_DATE_FORMS = [re.compile(rf"^{date}(?:\s+(?P<time>.+))?$", re.I) for date in (
+    r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{1,4})",
+    r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})",
+    r"(?P<d>\d{1,2})(?P<s>[- ])(?P<m>[a-z]+)(?P=s)(?P<y>\d{1,4})",
+    r"(?P<m>[a-z]+) (?P<d>\d{1,2}),? (?P<y>\d{1,4})")]
+_MONTHS = {name.lower(): number for names in (calendar.month_name, calendar.month_abbr)
+           for number, name in enumerate(names) if name}
+
+
+def _date_match(text: str) -> re.Match[str] | None:
+    for form in _DATE_FORMS:
+        m = form.match(text)
+        if m:
+            return m
+    return None
+
+
 _TIME_TEXT = re.compile(r"^(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?"
                         r"\s*(?P<half>[AaPp][Mm])?$")
 
