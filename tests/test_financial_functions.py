@@ -57,6 +57,9 @@ ANNUITIES = [
     row("=PPMT(10%/12,1,2*12,2000)", Printed("-75.62")),
     row("=PPMT(8%,10,10,200000)", Printed("-27598.05")),
     row("=PPMT(8%,11,10,200000)", NUM),                                # rule: per in 1..nper
+    # rule: payment less interest, -28 less -22.4 (PMT(400%,100,7) and IPMT(400%,100,100,7))
+    row("=PPMT(400%,100,100,7)", -5.6),
+    row("=PPMT(10%,2,3,8000,0,1)", Printed("-2416.92")),               # rule: PMT - IPMT, in advance
     # "FV function"
     row("=FV(6%/12,10,-200,-500,1)", Printed("2581.40")),
     row("=FV(12%/12,12,-1000)", Printed("12682.50")),
@@ -100,6 +103,7 @@ CASH_FLOWS = [
     row("=NPV(10%,F2:F7)", -100 / 1.1 + 60 / 1.21 + 60 / 1.331),
     row('=NPV(10%,TRUE,"2")', 1 / 1.1 + 2 / 1.21),
     row('=NPV(10%,"a")', VALUE),
+    row("=NPV(1E+200,5,3)", 5e-200),  # rule: the page's sum, whose (1+rate)^2 is past 1E+308
     # "IRR function": -2.1%, 8.7%, -44.4%
     row("=IRR(A2:A6)", Printed("-0.021")),
     row("=IRR(A2:A7)", Printed("0.087")),

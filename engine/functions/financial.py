@@ -145,9 +145,25 @@ def ipmt(rate: float, per: float, nper_: float, pv_: float, fv_: float | None = 
 @excel_function("PPMT", N, N, N, N, N, N, min_args=4)
 def ppmt(rate: float, per: float, nper_: float, pv_: float, fv_: float | None = None,
          type_: float | None = None) -> float:
-    """"PPMT function": the payment less its interest."""
+    """"PPMT function": the payment less its interest. In arrears that is
+    (pmt + rate*pv)(1+rate)^(per-1), written as -rate(pv+fv)(1+rate)^(per-1)/((1+rate)^nper-1),
+    which subtracts no two large numbers (PPMT(400%,100,100,7) is -5.6, where payment less
+    interest is -28 less -22.4, both computed from 5^99); in advance the first payment is all
+    principal and the others' principal is that divided by 1+rate, as IPMT discounts them."""
     interest = _interest(rate, per, nper_, pv_, fv_, type_)
-    return checked_number(pmt(rate, nper_, pv_, fv_, type_) - interest)
+    due = _due(type_)
+    if rate <= -1 or rate == 0 or due and per == 1:
+        return checked_number(pmt(rate, nper_, pv_, fv_, type_) - interest)
+    periods = nper_ * math.log1p(rate)
+    try:  # (1+rate)^(per-1) / ((1+rate)^nper - 1), each power kept below 1 where it can be
+        if rate > 0:
+            share = math.exp((per - 1) * math.log1p(rate) - periods) / -math.expm1(-periods)
+        else:
+            share = math.exp((per - 1) * math.log1p(rate)) / math.expm1(periods)
+    except (OverflowError, ZeroDivisionError):
+        raise _num_error() from None
+    principal = -rate * (pv_ + optional(fv_, 0.0)) * share
+    return checked_number(principal / (1.0 + rate) if due else principal)
 
 
 def _rate_equation(nper_: float, pmt_: float, pv_: float, fv_: float,
@@ -202,10 +218,11 @@ def cumprinc(rate_: float, nper_: float, pv_: float, start: float, end: float,
 
 # --- cash flows ---------------------------------------------------------------------------------
 def _present_value(rate_: float, flows: list[float], first: int) -> float:
-    """sum(flows[i] / (1+rate)^(i+first)): NPV's with first 1, IRR's with first 0."""
+    """sum(flows[i] / (1+rate)^(i+first)): NPV's with first 1, IRR's with first 0. Multiplied by
+    (1+rate)^-(i+first), which for a huge rate goes to 0 where (1+rate)^(i+first) would overflow."""
     if rate_ == -1:
         raise ErrorResult(ExcelError.DIV0)
-    return checked_number(math.fsum(v / _growth(rate_, i + first) for i, v in enumerate(flows)))
+    return checked_number(math.fsum(v * _growth(rate_, -(i + first)) for i, v in enumerate(flows)))
 
 
 @excel_function("NPV", N, V, repeat=V, min_args=2)
