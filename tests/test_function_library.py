@@ -402,6 +402,12 @@ TEXT = [
     row("=DOLLAR(1234.567,2)", "$1,234.57"), row("=DOLLAR(1234.567,-2)", "$1,200"),
     row("=DOLLAR(-1234.567,-2)", "($1,200)"), row("=DOLLAR(-0.123,4)", "($0.1230)"),
     row("=DOLLAR(99.888)", "$99.89"),
+    # rule: both pages round the number before formatting it, so a negative one that rounds to
+    # 0 is no negative ($0.00, as FIXED's 0.00; LibreOffice agrees), and 127 places fit the
+    # largest numbers (FIXED(1E+300,127) raised decimal.InvalidOperation): 301 digits, 100
+    # commas, the point and 127 zeros
+    row("=DOLLAR(-0.004)", "$0.00"), row("=FIXED(-0.004)", "0.00"),
+    row("=LEN(FIXED(1E+300,127))", 529.0),
 ]
 
 

@@ -106,14 +106,13 @@ def _group(text: str) -> str:
     return text[:run.start()] + grouped + text[run.end():]
 
 
-# A double has up to 309 digits before the point: quantize needs room for all of them (the
-# default context's 28 digits made TEXT(1E+45,"0") raise InvalidOperation)
-_ALL_DIGITS = Context(prec=400)
-
-
 def _rounded(x: Decimal, places: int) -> str:
-    return format(x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
-                             context=_ALL_DIGITS), "f")
+    """quantize needs room for every digit before the point (up to 309 in a double) and every
+    place after it (FIXED's 127): the default context's 28 digits made TEXT(1E+45,"0") raise
+    InvalidOperation, a fixed 400 did so for FIXED(1E+300,127)."""
+    room = Context(prec=max(x.adjusted(), 0) + places + 2)
+    return format(x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=room),
+                  "f")
 
 
 def _number(value: float, tokens: list[str]) -> str:

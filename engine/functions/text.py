@@ -211,12 +211,13 @@ MAX_DECIMALS = 127  # "FIXED function": decimals can be as large as 127
 def _with_decimals(number: float, decimals: float | None, code: str) -> str:
     """FIXED and DOLLAR: number rounded to decimals places (2 when left out; to the left of the
     point when negative, as ROUND does) and shown in the format ``code``, whose {0} is the point
-    and the places."""
+    and the places. Rounded before it is shown, as both pages say, so a negative number that
+    rounds to 0 takes the format's positive section: DOLLAR(-0.004) is $0.00, not ($0.00)."""
     places = int(optional(decimals, 2.0))
     if places > MAX_DECIMALS:
         raise ErrorResult(ExcelError.VALUE)
-    shown = round_(number, float(places)) if places < 0 else number
-    return format_value(shown, code.format("." + "0" * places if places > 0 else ""))
+    return format_value(round_(number, float(places)) + 0.0,  # + 0.0: -0.0 is 0
+                        code.format("." + "0" * places if places > 0 else ""))
 
 
 @excel_function("FIXED", N, N, Arg.BOOL, min_args=1)
