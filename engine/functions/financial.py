@@ -155,11 +155,11 @@ def ppmt(rate: float, per: float, nper_: float, pv_: float, fv_: float | None = 
     if rate <= -1 or rate == 0 or due and per == 1:
         return checked_number(pmt(rate, nper_, pv_, fv_, type_) - interest)
     periods = nper_ * math.log1p(rate)
-    try:  # (1+rate)^(per-1) / ((1+rate)^nper - 1), each power kept below 1 where it can be
+    try:  # (1+rate)^(per-1) / ((1+rate)^nper - 1), each power kept at most 1
         if rate > 0:
-            share = math.exp((per - 1) * math.log1p(rate) - periods) / -math.expm1(-periods)
+            share = math.pow(1.0 + rate, per - 1 - nper_) / -math.expm1(-periods)
         else:
-            share = math.exp((per - 1) * math.log1p(rate)) / math.expm1(periods)
+            share = math.pow(1.0 + rate, per - 1) / math.expm1(periods)
     except (OverflowError, ZeroDivisionError):
         raise _num_error() from None
     principal = -rate * (pv_ + optional(fv_, 0.0)) * share
