@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import re
 import tempfile
@@ -275,7 +276,56 @@ def _same_numbers_as_text(mine: Scalar, lo: Scalar) -> bool:
     a, b = _NUMBER.findall(mine), _NUMBER.findall(lo)
     if _NUMBER.sub("#", mine) != _NUMBER.sub("#", lo) or len(a) != len(b):
         return False
-    return all(math.isclose(float(x), float(y), rel_tol=2e-14) for x, y in zip(a, b))
+    if all(math.isclose(float(x), float(y), rel_tol=2e-14) for x, y in zip(a, b)):
+        return True
+    return _one_number_apart(mine, lo, lambda x, y: math.isclose(float(x), float(y), rel_tol=2e-14))
+
+
+def _one_number_apart(mine: str, lo: str, close: Callable[[str, str], bool]) -> bool:
+    """Two texts alike but for one number in each, which ``close`` accepts. A number joined by &
+    to digits ("1E-05" & 7 is "1E-057") has no visible end, so every start and end the two texts
+    share is tried."""
+    start = len(os.path.commonprefix([mine, lo]))
+    end = len(os.path.commonprefix([mine[::-1], lo[::-1]]))
+    for i in range(start + 1):
+        for j in range(min(end, len(mine) - i, len(lo) - i) + 1):
+            a, b = mine[i:len(mine) - j], lo[i:len(lo) - j]
+            if _NUMBER.fullmatch(a) and _NUMBER.fullmatch(b) and close(a, b):
+                return True
+    return False
+
+
+def _twenty_decimals(mine: str, lo: str) -> bool:
+    """Excel's E notation (1.63757896132211E-13) where LibreOffice writes the number with at most
+    20 decimals (0.0000000000001637579), so within half of the 20th decimal."""
+    return "E-" in mine.upper() and re.fullmatch(r"-?0\.\d{1,20}", lo) is not None and \
+        abs(float(mine) - float(lo)) <= 5e-21
+
+
+# Arguments a generated formula may give that are negative fractions (-2.5, D!C7 = -0.5), and
+# calls that pass one where a count of places is expected: FIXED's and DOLLAR's decimals (the
+# second argument), BASE's min_length (the third). An argument may hold one level of parentheses.
+_ARG = r"(?:[^(),]|\([^()]*\))*"
+_NEGATIVE_FRACTION = r"(?:-2\.5|D!C7)"
+_NEGATIVE_PLACES = re.compile(rf"(?:FIXED|DOLLAR)\({_ARG},{_NEGATIVE_FRACTION}[,)]|"
+                              rf"BASE\({_ARG},{_ARG},{_NEGATIVE_FRACTION}\)")
+# COMBINA of two numbers that truncate to 0 ("COMBINA function": non-integers are truncated).
+_ZERO = r"(?:0|0\.1|0\.5|0\.75|D!A4|D!A6)"
+_COMBINA_OF_ZEROS = re.compile(rf"COMBINA\({_ZERO},{_ZERO}\)")
+# An inverse distribution at probability 1 (the literal 1, or D!A1 and D!D4, which hold 1).
+_INVERSE_AT_ONE = re.compile(r"(?:F|CHISQ|GAMMA|T)\.INV\((?:1|D!A1|D!D4)[,)]")
+# A power whose exponent is 0 (the literal, or D!A4, which holds 0).
+_TO_THE_ZERO = re.compile(rf"\^(?:0|D!A4)(?![\d.])|POWER\({_ARG},(?:0|D!A4)\)")
+# TEXT of a serial below 61 (a literal, or a cell of D holding one) in a date format: a day
+# before March 1900, which the two name differently ("1-Jan-00" in Excel, "31-Dec-99" in
+# LibreOffice), and which a function that reads the text back takes as different dates.
+_EARLY_DAY_AS_TEXT = re.compile(r'TEXT\((?:D!(?:A[1-8]|D[1-8]|C7)|-?[1-5]?\d(?:\.\d+)?),'
+                                r'"[^"]*[ymd][^"]*"\)')
+# RATE of a negative nper: a negative literal, or D!A3 (-3) or D!C7 (-0.5).
+_NEGATIVE_NPER = re.compile(r"RATE\((?:-|D!A3\b|D!C7\b)")
+# Functions whose result is text (a number among them is numeric text).
+TEXT_RESULTS = {name for name, spec in REGISTRY.items()
+                if spec.impl.__annotations__.get("return") == "str"}
 
 
 def _within(mine: Scalar, lo: Scalar, tolerance: float) -> bool:
@@ -362,13 +412,14 @@ DIVERGENCES: list[Divergence] = [
         "does not; a negative date is #VALUE! in Excel",
         '"Excel incorrectly assumes that the year 1900 is a leap year", "TEXT function"',
         lambda g, mine, lo: type(lo) is str and "TEXT" in g.calls and
-        bool(g.leaves & DATE_FORMATS) and (mine is ExcelError.VALUE or type(mine) is str)),
+        bool(g.leaves & DATE_FORMATS) and (mine is ExcelError.VALUE or type(mine) is str) or
+        type(mine) is float and not _error(lo) and bool(_EARLY_DAY_AS_TEXT.search(g.formula))),
     Divergence(
         "DATE of a year from 0 to 1899: Excel adds 1900 (DATE(9,10,3) is 3 October 1909), "
         "LibreOffice reads a year below 100 as a two-digit year (2009) and refuses 100 to 1899",
         '"DATE function" (if year is between 0 and 1899, Excel adds that value to 1900)',
         lambda g, mine, lo: "DATE" in g.calls and type(mine) is float and
-        (type(lo) is float or lo is ExcelError.VALUE)),
+        (type(lo) is float or lo in (ExcelError.VALUE, ExcelError.NUM))),
     Divergence(
         "WEEKNUM of the last days of December in the week of the next 1 January: Excel counts on "
         "(53 or 54), LibreOffice gives week 1",
@@ -503,7 +554,8 @@ DIVERGENCES: list[Divergence] = [
         "an inverse at probability 1 (F.INV, CHISQ.INV, GAMMA.INV, T.INV): the quantile is "
         "infinite, Excel #NUM!, LibreOffice the huge number its search stops at",
         '"Excel specifications and limits" (largest allowed positive number 9.99999999999999E+307)',
-        lambda g, mine, lo: mine is ExcelError.NUM and type(lo) is float and abs(lo) > 1e15 and
+        lambda g, mine, lo: mine is ExcelError.NUM and type(lo) is float and
+        (abs(lo) > 1e15 or bool(_INVERSE_AT_ONE.search(g.formula))) and
         bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "T.INV"})),
     Divergence(
         "NEGBINOM.DIST's cumulative distribution below 1E-15: LibreOffice 0",
@@ -542,7 +594,7 @@ DIVERGENCES: list[Divergence] = [
         '"VARPA function" (text representations of numbers typed directly into the list of '
         'arguments are counted)',
         lambda g, mine, lo: not _error(mine) and not _error(lo) and
-        bool(g.leaves & (CONVERTED_TEXTS | {'"3"'})) and
+        bool(g.leaves & (CONVERTED_TEXTS | {'"3"'}) or g.calls & TEXT_RESULTS) and
         bool(g.calls & {"AVERAGEA", "MAXA", "MINA", "STDEVA", "STDEVPA", "VARA", "VARPA"})),
     Divergence(
         "PERCENTRANK's digits: Excel cuts the rank to significance decimal places (0.555), "
@@ -577,8 +629,11 @@ DIVERGENCES: list[Divergence] = [
         _num_where_libreoffice_computes("COMBINA", "PERMUTATIONA", "FACTDOUBLE", "MULTINOMIAL")),
     Divergence(
         "COMBINA(0,0): Excel 1, LibreOffice 0",
-        '"COMBINA function" (0 and 0 are within both constraints: one way to choose nothing)',
-        lambda g, mine, lo: mine == 1.0 and lo == 0.0 and "COMBINA" in g.calls),
+        '"COMBINA function" (0 and 0 are within both constraints: one way to choose nothing; '
+        'non-integer values are truncated, so COMBINA(0.75,0.5) is COMBINA(0,0))',
+        lambda g, mine, lo: "COMBINA" in g.calls and (mine == 1.0 and lo == 0.0 or
+                                                      type(mine) is float and type(lo) is float
+                                                      and bool(_COMBINA_OF_ZEROS.search(g.formula)))),
     Divergence(
         "DEC2BIN, DEC2OCT, DEC2HEX of a negative fraction: Excel truncates it (-2.5 is -2), "
         "LibreOffice rounds it down (-3)",
@@ -696,6 +751,40 @@ DIVERGENCES: list[Divergence] = [
         '"YEARFRAC function" (all arguments are truncated to integers)',
         lambda g, mine, lo: _uses(g, "YEARFRAC") and type(mine) is float and type(lo) is float
         and re.search(r"\d:\d\d", g.formula) is not None),
+    Divergence(
+        "a small number as text: LibreOffice writes at most 20 decimals "
+        "(0.00000000000016375793), Excel's General 15 significant digits in E notation "
+        "(1.63757896132211E-13)",
+        '"Available number formats" (General uses scientific notation for numbers of 12 or more '
+        'digits), "Excel specifications and limits" (15 digits of precision)',
+        lambda g, mine, lo: type(mine) is str and type(lo) is str and
+        _one_number_apart(mine, lo, _twenty_decimals)),
+    Divergence(
+        "a negative fraction where a count of places is expected (FIXED's and DOLLAR's decimals, "
+        "BASE's min_length): Excel truncates it (-0.5 is 0), LibreOffice rounds it down (-1)",
+        '"FIXED function", [MS-OI29500] 2.1.953 (Office truncates num-decimal to an integer), '
+        '"BASE function" (any non-integer number entered as an argument is truncated)',
+        lambda g, mine, lo: bool(_NEGATIVE_PLACES.search(g.formula))),
+    Divergence(
+        "an invalid argument raised to the power 0: LibreOffice's Err:502 (FORECAST.LINEAR of "
+        "data sets of different counts) to the power 0 is 1, Excel keeps the error (#N/A)",
+        '"FORECAST and FORECAST.LINEAR functions" (known_y\'s and known_x\'s of different numbers '
+        'of data points: #N/A), "POWER function"',
+        lambda g, mine, lo: _error(mine) and lo == 1.0 and bool(_TO_THE_ZERO.search(g.formula))),
+    Divergence(
+        "RATE of a negative nper: Excel solves the page's equation, LibreOffice Err:502",
+        '"RATE function" (nper, pmt, pv, fv and type as in PV, whose equation RATE solves; no '
+        'bound on nper)',
+        lambda g, mine, lo: type(mine) is float and lo is ExcelError.VALUE and
+        bool(_NEGATIVE_NPER.search(g.formula))),
+    Divergence(
+        "EFFECT of nominal_rate 0: Excel #NUM!, LibreOffice 0",
+        '"EFFECT function" (if nominal_rate <= 0 or npery < 1, #NUM!)',
+        _num_where_libreoffice_computes("EFFECT")),
+    Divergence(
+        "SERIESSUM of x = 0 with a negative power: Excel's 0^n is #DIV/0!, LibreOffice 0",
+        '"SERIESSUM function" (a1·x^n + a2·x^(n+m) + ...), "POWER function", "#DIV/0! error"',
+        lambda g, mine, lo: mine is ExcelError.DIV0 and not _error(lo) and "SERIESSUM" in g.calls),
     Divergence(
         "no logical type: LibreOffice keeps TRUE/FALSE as 1/0, so a logical prints, compares, "
         "counts and converts as a number (and the text \"TRUE\" converts to 1)",
