@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from cellgrad import Workbook
 from cellgrad.core.cells import Cell
+from cellgrad.core.errors import WorkbookError
 from cellgrad.core.parser import parse_formula
 from cellgrad.core.r1c1 import ColumnFills, MovedFormula, r1c1_key
 from cellgrad.core.values import ExcelError, Scalar
@@ -219,11 +220,35 @@ def test_each_distinct_formula_is_parsed_once(monkeypatch) -> None:
 
 
 # --- the scan of <sheetData> and expat read the same cells ------------------------------------------
-def _cells_of(path: Path, *, scanned: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, set[int]]:
+@dataclass(frozen=True)
+class Part:
+    """A sheetData, and replacements (old, new) made once each in the rest of the sheet part:
+    for forms outside the sheetData that the scan must notice."""
+    sheet_data: str
+    edits: tuple[tuple[bytes, bytes], ...]
+
+
+def _sheet_package(tmp_path: Path, case: str | Part) -> Path:
+    if isinstance(case, str):
+        return package(tmp_path, case)
+
+    def edit(body: bytes) -> bytes:
+        for old, new in case.edits:
+            assert old in body
+            body = body.replace(old, new, 1)
+        return body
+    return with_part(package(tmp_path, case.sheet_data), SHEET, edit, tmp_path / "edited.xlsx")
+
+
+def _cells_of(path: Path, *, scanned: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[dict | str, set[int]]:
+    """The cells read and the hidden rows; for a file that cannot be read, the error's message."""
     with monkeypatch.context() as patch:
         if not scanned:
             patch.setattr(sheet_scan, "split", lambda data: None)
-        sheet = read_workbook(str(path)).sheets[0]
+        try:
+            sheet = read_workbook(str(path)).sheets[0]
+        except WorkbookError as exc:
+            return str(exc), set()
     cells = {key: (type(c).__name__, type(c.cached), c.cached, c.formula,
                    str(c.array_range) if c.array_range else None, c.spills,
                    c.master.address if c.master else None) for key, c in sheet.cells.items()}
@@ -253,6 +278,46 @@ SCANNED = {
         '<c r="D1" t="e"><f t="shared" si="7"/><v>#N/A</v></c><c r="E1" s="2"><f t="shared" si="7"/></c>'
         '<c r="F1" t="n"><f t="shared" si="7"/><v>-0</v></c></row>'),
     "a member before its master's si is known": '<row r="1"><c r="A1"><f t="shared" si="4"/><v>1</v></c></row>',
+    "numbers as float() reads them": '<row r="1"><c r="A1"><v>1e5</v></c><c r="B1"><v> 1 </v></c>'
+                                     '<c r="C1"><v>inf</v></c><c r="D1"><v>\t-1_0\r\n</v></c></row>',
+    "t=n and an empty <v/>, styled or with a formula": (
+        '<row r="1"><c r="A1" t="n"><v/></c><c r="B1" s="1" t="n"><v></v></c>'
+        '<c r="C1" t="n"><f>A2</f><v/></c><c r="D1"></c></row>'),
+    "rows out of order, a row twice, a cell twice (the last kept)": (
+        '<row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="2"><c r="B2"><v>3</v></c><c r="B2"><v>4</v></c></row>'),
+    "a shared formula's master after a member, members after it": (
+        '<row r="1"><c r="A1"><f t="shared" si="0"/><v>1</v></c></row><row r="2"><c r="A2">'
+        '<f t="shared" ref="A1:A3" si="0">B2</f><v>1</v></c></row><row r="3"><c r="A3"><f t="shared" si="0"/>'
+        '<v>1</v></c></row>'),
+    "<f> with ca, aca, bx; t=normal; a shared formula without si": (
+        '<row r="1"><c r="A1"><f ca="1" aca="1" bx="0">RAND()</f><v>0.5</v></c><c r="B1"><f t="normal">1</f>'
+        '<v>1</v></c><c r="C1"><f t="shared" ref="C1:C2">D1</f><v>1</v></c></row>'
+        '<row r="2"><c r="C2"><f t="shared"/><v>1</v></c></row>'),
+    "array formulas, with ref and aca, and without ref": (
+        '<row r="1"><c r="A1"><f t="array" ref="A1:A2" aca="0">ROW(A1:A2)</f><v>1</v></c>'
+        '<c r="B1"><f t="array">1</f><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'),
+    "inline string: the five entities, CR LF, CR, &#13;, characters past the BMP": (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>a &amp; &lt;b&gt;\r\nc\rd&#13;&quot;&apos;'
+        '&#x1F600;&#128512;</t></is></c></row>'),
+    "a long inline string": f'<row r="1"><c r="A1" t="inlineStr"><is><t>{"x" * 100_000}</t></is></c></row>',
+    "CR LF in a formula, &#13; kept": '<row r="1"><c r="A1" t="str"><f>"a"&amp;\r\n"&#13;"</f><v>a&#13;</v></c></row>',
+    "t=d with a formula and Z, t=e unknown text, t=b true, t=s padded, t=str of digits": (
+        '<row r="1"><c r="A1" t="d"><f>DATE(2020,1,2)</f><v>2020-01-02T00:00:00Z</v></c>'
+        '<c r="B1" t="e"><v>#BOGUS</v></c><c r="C1" t="b"><v>true</v></c><c r="D1" t="s"><v> 1 </v></c>'
+        '<c r="E1" t="str"><f>A2</f><v>1</v></c></row>'),
+    "an inline string with a formula; a data table's text": (
+        '<row r="1"><c r="A1" t="inlineStr"><f>"a"</f><is><t>a</t></is></c>'
+        '<c r="B1" t="str"><f t="dataTable" ref="B1" dt2D="0" dtr="0"/><v>x</v></c></row>'),
+    "white space before > and />, > in a value, a prefixed attribute": (
+        '<row r="1" >\t<c r="A1" x="a>b" \t><v>1</v></c><c r="B1" x14ac:n="1" s="1" /></row>'),
+    "a comment after sheetData": Part('<row r="1"><c r="A1"><v>1</v></c></row>',
+                                      ((b"</sheetData>", b"</sheetData><!-- </sheetData> -->"),)),
+    "declared UTF-8, spaces around =, standalone, CR LF after": Part(
+        '<row r="1"><c r="A1"><v>1</v></c></row>',
+        ((b"<worksheet", b"<?xml version='1.0' encoding = 'UTF-8' standalone='yes'?>\r\n<worksheet"),)),
+    "a byte order mark, version 1.1": Part('<row r="1"><c r="A1"><v>1</v></c></row>',
+                                           ((b"<worksheet", b'\xef\xbb\xbf<?xml version="1.1"?><worksheet'),)),
 }
 # forms the scan leaves to expat: the sheet is read all the same
 NOT_SCANNED = {
@@ -265,18 +330,118 @@ NOT_SCANNED = {
     "a lower-case reference": '<row r="1"><c r="a1"><v>1</v></c></row>',
     "a cell in another row than its row's number": '<row r="1"><c r="A2"><v>1</v></c></row>',
     "an element the scan does not know": '<row r="1"><c r="A1"><v>1</v><extLst/></c></row>',
+    "white space in an end tag": '<row r="1"><c r="A1"><v>1</v></c ></row>',
+    "an attribute on <v>": '<row r="1"><c r="A1"><v xml:space="preserve"> 1</v></c></row>',
+    "an inline <t/>": '<row r="1"><c r="A1" t="inlineStr"><is><t/></is></c><c r="B1"><v>1</v></c></row>',
+    # a parser makes a tab or line end in a value a space: si "0 " and "0\r\n" are one group
+    "line ends and tabs in attribute values": (
+        '<row r="1" hidden="1\r"><c r="A1"><f t="shared" ref="A1:A2" si="0 ">B1</f><v>1</v></c>'
+        '<c r="B1" s="1\n"/></row><row r="2"><c r="A2"><f t="shared" si="0\r\n"/><v>1</v></c>'
+        '<c r="B2"><f t="shared" si="\t0"/></c></row>'),
+    "a reference in an attribute value": '<row r="1"><c r="A1" x="a&amp;b"><v>1</v></c></row>',
+    "]]> in an attribute value": '<row r="1"><c r="A1" x="]]>"><v>1</v></c></row>',
+    "an attribute name starting with a colon": '<row r="1"><c r="A1" :a="1"><v>1</v></c></row>',
+    "a character reference of eight digits": '<row r="1"><c r="A1" t="inlineStr"><is><t>&#00000065;</t></is></c></row>',
+    "a space XML does not count as one (U+2028) between cells": (
+        '<row r="1"><c r="A1"><v>1</v></c>\u2028<c r="B1"><v>2</v></c></row>'),
+    "a processing instruction in sheetData": '<row r="1"><?pi x?><c r="A1"><v>1</v></c></row>',
+    "a comment before sheetData that holds one": Part(
+        '<row r="1"><c r="A1"><v>1</v></c></row>',
+        ((b"<sheetData>", b"<!-- <sheetData><row r='1'><c r='A1'><v>2</v></c></row></sheetData> --><sheetData>"),)),
+    "a processing instruction after a sheetData with an attribute, holding another": Part(
+        '<row r="1"><c r="A1"><v>1</v></c></row>',
+        ((b"<sheetData>", b'<sheetData xmlns:o="urn:o">'),
+         (b"</sheetData>", b'</sheetData><?pi <sheetData><row r="1"><c r="A1"><v>2</v></c></row></sheetData>?>'))),
+    "a processing instruction after the declaration": Part(
+        '<row r="1"><c r="A1"><v>1</v></c></row>',
+        ((b"<worksheet", b'<?xml version="1.0"?><?xml-stylesheet href="a"?><worksheet'),)),
+    # the UTF-8 bytes of "\u00c3\u00a9" are four characters in ISO-8859-1
+    "ISO-8859-1, spaces around =": Part(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>\u00c3\u00a9</t></is></c></row>',
+        ((b"<worksheet", b'<?xml version="1.0" encoding = "ISO-8859-1"?><worksheet'),)),
+}
+# malformed XML: the scan declines it, and expat reports it, with its line and column in the part
+MALFORMED = {
+    "a no-break space in a tag": '<row r="1"><c\u00a0r="A1"><v>1</v></c></row>',
+    "a form feed in a tag": '<row r="1"><c r="A1"\x0c><v>1</v></c></row>',
+    "a control character between cells": '<row r="1"><c r="A1"><v>1</v></c>\x1c</row>',
+    "a control character in a value": '<row r="1"><c r="A1" t="str"><f>1</f><v>a\x01</v></c></row>',
+    "U+FFFE in a value": '<row r="1"><c r="A1" t="str"><f>1</f><v>a\ufffe</v></c></row>',
+    "NUL in an inline string": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x00</t></is></c></row>',
+    "]]> in a formula": '<row r="1"><c r="A1" t="str"><f>"]]>"</f><v>a</v></c></row>',
+    "an attribute twice on <c>": '<row r="1"><c r="A1" t="s" t="n"><v>1</v></c></row>',
+    "r twice on <c>": '<row r="1"><c r="A1" r="B1"><v>1</v></c></row>',
+    "r twice on <row>, equal": '<row r="1" r="1"><c r="A1"><v>1</v></c></row>',
+    "an attribute twice on <f>": '<row r="1"><c r="A1"><f t="shared" t="array" ref="A1" si="0">1</f><v>1</v></c></row>',
+    "an attribute name starting with a digit": '<row r="1"><c r="A1" 9="x"><v>1</v></c></row>',
+    "an attribute name of a character no name holds": '<row r="1"><c r="A1" \u00b2="x"><v>1</v></c></row>',
+    "an attribute without a value": '<row r="1"><c r="A1" hidden><v>1</v></c></row>',
+    "no space between attributes": '<row r="1"><c r="A1"t="n"><v>1</v></c></row>',
+    "a reference to character 0": '<row r="1"><c r="A1" t="inlineStr"><is><t>&#0;</t></is></c></row>',
+    "a reference to a surrogate": '<row r="1"><c r="A1" t="inlineStr"><is><t>&#xD83D;</t></is></c></row>',
+    "&#X41; (an upper-case X)": '<row r="1"><c r="A1" t="inlineStr"><is><t>&#X41;</t></is></c></row>',
+    "an undefined entity": '<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c></row>',
+    "a stray &": '<row r="1"><c r="A1" t="inlineStr"><is><t>a & b</t></is></c></row>',
+    "a row ended twice": '<row r="1"><c r="A1"><v>1</v></c></row></row>',
+    "a row not ended": '<row r="1"><c r="A1"><v>1</v></c>',
+    "malformed after sheetData: the line is the part's": Part(
+        '\n\n<row r="1"><c r="A1"><v>1</v></c></row>\n', ((b"</sheetData>", b"</sheetData><tableParts></tablePart>"),)),
+    "malformed before sheetData, a value that is not one in it": Part(
+        '<row r="1"><c r="A1"><v>x</v></c></row>', ((b"<sheetData>", b"<sheetPr a='1' a='2'/><sheetData>"),)),
+    "UTF-16 declared, UTF-8 written": Part('<row r="1"><c r="A1"><v>1</v></c></row>',
+                                            ((b"<worksheet", b'<?xml version="1.0" encoding="UTF-16"?><worksheet'),)),
+    "a declaration after white space": Part('<row r="1"><c r="A1"><v>1</v></c></row>',
+                                             ((b"<worksheet", b' <?xml version="1.0"?><worksheet'),)),
 }
 
 
-@pytest.mark.parametrize("xml", [pytest.param(x, id=n) for n, x in {**SCANNED, **NOT_SCANNED}.items()])
-def test_the_scan_reads_what_expat_reads(xml: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = package(tmp_path, xml)
+@pytest.mark.parametrize("xml", [pytest.param(x, id=n) for n, x in {**SCANNED, **NOT_SCANNED, **MALFORMED}.items()])
+def test_the_scan_reads_what_expat_reads(xml: str | Part, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _sheet_package(tmp_path, xml)
     scanned = _cells_of(path, scanned=True, monkeypatch=monkeypatch)
     assert scanned == _cells_of(path, scanned=False, monkeypatch=monkeypatch)
-    assert scanned[0], "no cell read"
+    if xml in MALFORMED.values():
+        assert re.search(r"sheet1\.xml: .+: line \d+, column \d+\)$", str(scanned[0])), "not expat's report"
+    else:
+        assert isinstance(scanned[0], dict) and scanned[0], "no cell read"
     halves = sheet_scan.split(zipfile.ZipFile(path).read(SHEET))
     understood = halves is not None and _SheetReader("S", ["zero", "one"]).scan(halves[1])
-    assert understood == (xml in SCANNED.values())
+    if xml not in MALFORMED.values():  # there, the scan may read cells well formed in a malformed part
+        assert understood == (xml in SCANNED.values())
+
+
+# a value or reference that is not one: (sheetData or Part, the cell the error names, or None for
+# an error outside a cell, and a part of the message)
+NOT_VALUES = {
+    "text in a number": ('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>x</v></c></row>', "B1", "'x'"),
+    "a shared string past the table": ('<row r="1"><c r="A1"><v>1</v></c><c r="C1" t="s"><v>9</v></c></row>',
+                                       "C1", "index"),
+    "an unknown t": ('<row r="1"><c r="A1"><v>1</v></c><c r="D1" t="q"><v>1</v></c></row>', "D1", "t='q'"),
+    "a date that is not ISO 8601": ('<row r="1"><c r="E1" t="d"><v>x</v></c></row>', "E1", "'x'"),
+    "an array formula's ref": ('<row r="1"><c r="F1"><f t="array" ref="nope">1</f><v>1</v></c></row>', "F1", "nope"),
+    "in a later row, r after s": ('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c s="1" r="C2"><v>x</v></c>'
+                                  '</row>', "C2", "'x'"),
+    "a row's r, after a cell": ('<row r="1"><c r="A1"><v>1</v></c></row><row r="x"><c r="B2"><v>1</v></c></row>',
+                                None, "'x'"),
+    "the first row's r": ('<row r="x"><c r="A1"><v>1</v></c></row>', None, "'x'"),
+    "a cell's r past three letters": ('<row r="1"><c r="A1"><v>1</v></c><c r="ZZZZ1"><v>1</v></c></row>',
+                                      None, "ZZZZ1"),
+    "a filter's ref, after the cells": (Part('<row r="1"><c r="A1"><v>1</v></c></row>', (
+        (b"</sheetData>", b'</sheetData><autoFilter ref="nope"><filterColumn colId="0"/></autoFilter>'),)),
+        None, "nope"),
+}
+
+
+@pytest.mark.parametrize("xml, cell, says", [pytest.param(*row, id=n) for n, row in NOT_VALUES.items()])
+def test_a_value_that_is_not_one_names_its_cell(xml: str | Part, cell: str | None, says: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both readings report the same error; it names the cell being made, and no cell for an error
+    outside one (a row's, a filter's, a reference that is not one)."""
+    path = _sheet_package(tmp_path, xml)
+    message = _cells_of(path, scanned=True, monkeypatch=monkeypatch)[0]
+    assert message == _cells_of(path, scanned=False, monkeypatch=monkeypatch)[0]
+    assert isinstance(message, str) and says in message
+    assert (f"sheet1.xml, cell {cell}: " in message) if cell else ("sheet1.xml: " in message)
 
 
 def test_the_scan_declines_a_prefixed_document_and_another_encoding(tmp_path: Path) -> None:

@@ -402,7 +402,8 @@ class _SheetReader:
         self.same_formula: dict[Cell, Cell] = {}
         self.table_ids: list[str] = []
         self.auto_filter: str | None = None  # the <autoFilter ref=...> being read
-        self.position = [0, 0]  # row and column of the cell being read, for error messages
+        # row and column of the cell being read, for error messages; column 0 between cells
+        self.position = where = [0, 0]
         cells = self.sheet.cells
         same_formula = self.same_formula
         shared: dict[str, tuple[MovedFormula, Cell]] = {}  # si -> (its text, its master)
@@ -460,7 +461,7 @@ class _SheetReader:
                     col += 1
                 else:
                     row, col = parse_cell(ref)
-                self.position[:] = (row, col)
+                where[:] = (row, col)
                 kind = attrs.get("t")
                 styled = attrs.get("s", "0") != "0"
                 dynamic = "cm" in attrs
@@ -493,6 +494,7 @@ class _SheetReader:
             elif tag == "c":
                 add(row, col, kind, styled, dynamic, formula, formula_text, value,
                     None if inline is None else "".join(inline))
+                where[1] = 0
             elif tag == "f":
                 formula_text, text = text or "", None
             elif tag == "t" and inline is not None and text is not None:
@@ -511,13 +513,14 @@ class _SheetReader:
 
     def scan(self, xml: str) -> bool:
         """Read a sheetData's content (``sheet_scan.split``'s) from its tokens; False, having
-        read nothing that counts, where it holds a form the scan declines (expat then reads the
-        sheet afresh). The cells most sheets are made of (numbers, blanks, shared formula
-        members) are made here; the others through ``add``, as expat's reading makes them."""
+        read nothing that counts, where it holds a form the scan declines or a value that is not
+        one (expat then reads the sheet afresh, and reports the first error it meets). The cells
+        most sheets are made of (numbers, blanks, shared formula members) are made here; the
+        others through ``add``, as expat's reading makes them."""
         add, cells, name, shared = self.add, self.sheet.cells, self.sheet.name, self._shared
-        same_formula, hidden_rows, where = self.same_formula, self.sheet.hidden_rows, self.position
+        same_formula, hidden_rows = self.same_formula, self.sheet.hidden_rows
         text, attributes = sheet_scan.text, sheet_scan.attributes
-        in_row, row, r, c = False, 0, 0, 0
+        in_row, row = False, 0
         columns: dict[str, int] = {}
         styles: dict[str, tuple[str | None, bool, bool]] = {}  # a cell's attributes but r: t, s, cm
         # an <f>'s attributes (read-only once made), its t and its si
@@ -541,6 +544,8 @@ class _SheetReader:
                     style = styles.get(rest)
                     if style is None:
                         found = attributes(rest)
+                        if "r" in found:
+                            return False  # r twice: expat's error
                         style = styles[rest] = (found.get("t"), found.get("s", "0") != "0", "cm" in found)
                     kind = style[0]
                     if not v:
@@ -589,11 +594,9 @@ class _SheetReader:
                     in_row = False
                 else:  # anything else
                     return False
-        except sheet_scan.NotPlain:
+        except (sheet_scan.NotPlain, ValueError, IndexError, KeyError):
+            # a value that is not one: expat's reading reports it, or what is malformed before it
             return False
-        except (ValueError, IndexError, KeyError):
-            where[:] = (r, c)
-            raise
         return not in_row
 
     def array_members(self) -> None:
@@ -629,21 +632,33 @@ class WorkbookFile:
         return [s.name for s in self.sheets]
 
 
+def _scanned(package: _Package, part: str, data: bytes, reader: _SheetReader) -> bool:
+    """Whether the scan read the sheet's cells and expat the rest of it; False where the scan
+    declines, or where the rest is malformed (expat's message then gives the line and column of
+    the part without its cells: expat reads the whole sheet again to report it)."""
+    halves = sheet_scan.split(data)
+    if halves is None or not reader.scan(halves[1]):
+        return False
+    try:
+        package.parse(part, reader.start, reader.end, reader.characters, data=halves[0])
+    except WorkbookError:
+        return False
+    return True
+
+
 def _read_sheet(package: _Package, name: str, part: str, strings: list[str],
                 same_formula: dict[Cell, Cell], dates: DateSystem
                 ) -> tuple[Sheet, list[tuple[str, bytes]]]:
     reader = _SheetReader(name, strings, dates)
     try:
         data = package.read(part)
-        halves = sheet_scan.split(data)
-        if halves is not None and reader.scan(halves[1]):
-            package.parse(part, reader.start, reader.end, reader.characters, data=halves[0])
-        else:  # a form the scan does not read: expat reads the whole sheet, afresh
+        if not _scanned(package, part, data, reader):  # expat reads the whole sheet, afresh
             reader = _SheetReader(name, strings, dates)
             package.parse(part, reader.start, reader.end, reader.characters, data=data)
     except (ValueError, IndexError, KeyError) as exc:  # a value or reference that is not one
-        raise WorkbookError(f"cannot be read as a workbook ({part}, cell "
-                            f"{Cell(name, *reader.position).address}: {exc})",
+        row, col = reader.position
+        cell = f", cell {Cell(name, row, col).address}" if col else ""
+        raise WorkbookError(f"cannot be read as a workbook ({part}{cell}: {exc})",
                             file=package.path, sheet=name) from None
     same_formula.update(reader.same_formula)
     reader.array_members()
