@@ -92,6 +92,11 @@ ANNUITIES = [
     row("=CUMPRINC(9%/12,30*12,125000,13,24,0)", Printed("-934.1071234")),
     row("=CUMPRINC(9%/12,30*12,125000,1,1,0)", Printed("-68.27827118")),
     row("=CUMPRINC(9%/12,30*12,125000,1,1,-1)", NUM),
+    # rule: the "PV function" page's equation at a small rate keeps its digits ((1+rate)^nper - 1
+    # was 0 at 1E-20: PMT #NUM!, FV 0, NPER 0; and 8 digits short at 1E-10)
+    row("=PMT(1E-20,10,1000)", -100.0), row("=FV(1E-20,10,-100)", 1000.0),
+    row("=PV(1E-17,10,-100)", 1000.0), row("=NPER(1E-20,-100,1000)", 10.0),
+    row("=PMT(1E-10,10,1000)", Printed("-100.000000055")),
 ]
 
 CASH_FLOWS = [
@@ -164,6 +169,9 @@ RATES = [
     row("=EFFECT(5.25%,4.9)", Printed("0.0535427")),                  # rule: npery truncated
     row("=NOMINAL(5.3543%,4)", Printed("0.05250032")),
     row("=NOMINAL(-1%,4)", NUM),                                       # rule
+    # rule: the pages' formulas at many periods a year, to their digits ((1+r)^n - 1 lost them)
+    row("=EFFECT(10%,10^7)", Printed("0.105170917523")),
+    row("=NOMINAL(10%,10^7)", Printed("0.0953101802585")),
     # "FVSCHEDULE function"
     row("=FVSCHEDULE(1,{0.09,0.11,0.1})", Printed("1.33089")),
     row("=FVSCHEDULE(1,H2:H5)", Printed("1.33089")),                  # rule: blank is 0

@@ -72,11 +72,24 @@ def _growth(rate: float, nper: float) -> float:
         raise _num_error() from None
 
 
+def _growth_less_one(rate: float, nper: float) -> float:
+    """(1+rate)^nper - 1 as expm1(nper*log1p(rate)), so that a small rate keeps its digits: the
+    subtraction lost them all (PMT(1E-20,10,1000) was #NUM!, FV(1E-20,10,-100) 0, not 1000) or
+    most (PMT(1E-10,10,1000) was -99.9999918). A rate of -100% or below has no logarithm: its
+    power, where it is a real number."""
+    if rate <= -1:
+        return _growth(rate, nper) - 1.0
+    try:
+        return checked_number(math.expm1(nper * math.log1p(rate)))
+    except OverflowError:
+        raise _num_error() from None
+
+
 def _annuity(rate: float, nper: float, due: float) -> float:
     """What a payment of 1 per period grows to after nper periods: (1+rate*type)((1+rate)^nper-1)/rate."""
     if rate == 0:
         return nper
-    return (1.0 + rate * due) * (_growth(rate, nper) - 1.0) / rate
+    return (1.0 + rate * due) * _growth_less_one(rate, nper) / rate
 
 
 @excel_function("FV", N, N, N, N, N, min_args=3)
@@ -114,11 +127,16 @@ def nper(rate: float, pmt_: float, pv_: float, fv_: float | None = None,
         if pmt_ == 0:
             raise _num_error()
         return checked_number(-(pv_ + future) / pmt_)
+    # log(numerator / denominator) as log1p of the ratio less 1, -rate*(fv+pv)/denominator:
+    # the ratio of a small rate rounds to 1 (NPER(1E-20,-100,1000) was 0, not 10)
     payment = pmt_ * (1.0 + rate * _due(type_))
-    numerator, denominator = payment - future * rate, payment + pv_ * rate
-    if denominator == 0 or numerator / denominator <= 0 or rate <= -1:
+    denominator = payment + pv_ * rate
+    if denominator == 0 or rate <= -1:
         raise _num_error()
-    return checked_number(math.log(numerator / denominator) / math.log1p(rate))
+    excess = -rate * (future + pv_) / denominator
+    if not excess > -1:
+        raise _num_error()
+    return checked_number(math.log1p(excess) / math.log1p(rate))
 
 
 def _interest(rate: float, per: float, nper_: float, pv_: float, fv_: float | None,
@@ -392,7 +410,7 @@ def effect(nominal_rate: float, npery: float) -> float:
     n = _periods_per_year(npery)
     if nominal_rate <= 0:
         raise _num_error()
-    return checked_number(_growth(nominal_rate / n, n) - 1.0)
+    return _growth_less_one(nominal_rate / n, n)
 
 
 @excel_function("NOMINAL", N, N)
@@ -402,7 +420,7 @@ def nominal(effect_rate: float, npery: float) -> float:
     n = _periods_per_year(npery)
     if effect_rate <= 0:
         raise _num_error()
-    return checked_number(n * (_growth(effect_rate, 1.0 / n) - 1.0))
+    return checked_number(n * _growth_less_one(effect_rate, 1.0 / n))
 
 
 @excel_function("FVSCHEDULE", N, G)
