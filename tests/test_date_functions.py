@@ -149,7 +149,12 @@ def test_dates_from_text_in_both_systems(text: str, serial_1900: float | None,
                                            (61, (1900, 3, 1)), (40777.75, (2011, 8, 22))])
 def test_serials_as_days_in_1900(serial: float, shown: tuple[int, int, int]) -> None:
     assert DATES_1900.moment(serial)[:3] == shown
-    assert DATES_1904.moment(serial - 1462)[:3] == shown if serial >= 1462 else True
+
+
+@pytest.mark.parametrize("serial, shown", [(0, (1904, 1, 1)), (1, (1904, 1, 2)),
+                                           (40777.75 - 1462, (2011, 8, 22))])
+def test_serials_as_days_in_1904(serial: float, shown: tuple[int, int, int]) -> None:
+    assert DATES_1904.moment(serial)[:3] == shown
 
 
 def book_1904(cells: dict) -> Workbook:
