@@ -153,6 +153,10 @@ DEPRECIATION = [
     row("=DB(1000000,100000,6,7,7)", Printed("15845.10")),
     row("=DB(1000000,100000,6,1)", 1000000 * 0.319),                  # rule: month 12
     row("=DB(1000000,100000,6,7)", NUM), row("=DB(1000000,100000,6,1,13)", NUM),  # rule
+    # rule: a salvage of 0 makes the rate 1, the first year takes the whole cost and every
+    # later one 0, even the last of 1E+15 (which the year-by-year count never reached)
+    row("=DB(1000000,0,1E+15,1)", 1000000.0), row("=DB(1000000,0,1E+15,1E+15)", 0.0),
+    row("=DB(1000000,0,1E+15,1E+15+1,6)", 0.0),
     # "DDB function"
     row("=DDB(2400,300,10*365,1)", Printed("1.32")),
     row("=DDB(2400,300,10*12,1,2)", Printed("40.00")),
@@ -160,6 +164,9 @@ DEPRECIATION = [
     row("=DDB(2400,300,10,2,1.5)", Printed("306.00")),
     row("=DDB(2400,300,10,10)", Printed("22.12")),
     row("=DDB(2400,300,10,11)", NUM), row("=DDB(2400,300,10,1,0)", NUM),  # rule: positive
+    # rule: the page's Min((cost - pd) * (factor/life), ...) at a rate of 2E-300 a year for
+    # 1E+300 years: what is left is e^-2 of the cost, 1 - 2E-300 rounded to 1 made it all of it
+    row("=DDB(1,0,1E+300,1E+300)", Printed("2.70670566473E-301")),
 ]
 
 RATES = [

@@ -58,6 +58,9 @@ MATH = [
     # "COMBIN function"; "PERMUT function"
     row("=COMBIN(8,2)", 28.0), row("=COMBIN(2,8)", NUM), row("=COMBIN(-1,1)", NUM),
     row("=PERMUT(100,3)", 970200.0), row("=PERMUT(3,2)", 6.0),
+    # rule: past 1.8E+308 however large n is (the exact product of 1E+15 factors never ended)
+    row("=PERMUT(1E+300,1E+15)", NUM), row("=COMBIN(1E+300,1E+15)", NUM),
+    row("=COMBIN(1E+15,2)", 1e15 * (1e15 - 1) / 2), row("=COMBIN(1E+300,1)", 1e300),
     # "MROUND function"
     row("=MROUND(10,3)", 9.0), row("=MROUND(-10,-3)", -9.0), row("=MROUND(1.3,0.2)", 1.4),
     row("=MROUND(5,-2)", NUM),

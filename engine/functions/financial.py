@@ -377,6 +377,12 @@ def db(cost: float, salvage: float, life: float, period: float,
             depreciation = (cost - total) * fixed * (12 - months) / 12.0
         else:
             depreciation = (cost - total) * fixed
+            if total + depreciation == total and p < period_:
+                # the total no longer moves, so each later full year takes the same and a last
+                # part-year its share: no need to count out a life of 1E+15 years
+                if period_ == last and months < 12:
+                    depreciation = (cost - total) * fixed * (12 - months) / 12.0
+                break
         total += depreciation
     return checked_number(depreciation)
 
@@ -391,7 +397,8 @@ def ddb(cost: float, salvage: float, life: float, period: float,
     if cost < 0 or salvage < 0 or factor_ <= 0 or not 1 <= period <= life:
         raise _num_error()
     rate_ = min(factor_ / life, 1.0)
-    prior = 0.0 if period == 1 else cost * (1.0 - power(1.0 - rate_, period - 1.0))
+    # cost(1 - (1-rate)^(period-1)) without the subtraction that a small rate loses whole
+    prior = 0.0 if period == 1 else -cost * _growth_less_one(-rate_, period - 1.0)
     remaining = cost - prior
     return checked_number(max(min(remaining * rate_, cost - salvage - prior), 0.0))
 

@@ -276,9 +276,17 @@ def fact(x: float) -> float:
 
 def _arrangements(n: float, k: float, *, ordered: bool) -> float:
     """PERMUT (ordered) and COMBIN: #NUM! for negative counts, k > n, or a count past about
-    1.8E+308 (found from its logarithm before exact integer arithmetic could take minutes)."""
+    1.8E+308 (found from its logarithm before exact integer arithmetic could take minutes). The
+    difference of lgammas cancels for a huge n (PERMUT(1E+300,1E+15) came out 0 and the exact
+    product of 1E+15 factors never ended), so first a bound below: m factors of at least
+    ``least`` each, (n-k+1)^k ordered, (n/m)^m for m = min(k, n-k) unordered; past the bound
+    m is at most 1,024 or ``least`` is 1 and lgamma is exact enough."""
     a, b = _counts(n, k)
     if a < b:
+        raise ErrorResult(ExcelError.NUM)
+    m = b if ordered else min(b, a - b)
+    least = a - b + 1 if ordered else a / max(m, 1)
+    if m > 0 and least > 1 and m * math.log(least) > 710:
         raise ErrorResult(ExcelError.NUM)
     size = math.lgamma(a + 1) - math.lgamma(a - b + 1) - (0.0 if ordered else math.lgamma(b + 1))
     if size > 710:
