@@ -48,6 +48,8 @@ MATH = [
     # "MULTINOMIAL function"
     row("=MULTINOMIAL(2,3,4)", 1260.0),
     row("=MULTINOMIAL(-1,2)", NUM), row("=MULTINOMIAL(\"a\",2)", VALUE),  # rule
+    # rule: past 1.8E+308 (the lgammas of 1E+100 cancelled and the exact product never ended)
+    row("=MULTINOMIAL(1E+100,1E+15)", NUM),
     # "SERIESSUM function" (its example, the cosine of PI()/4 from four terms, below)
     row("=SERIESSUM(1,0,1,{1,\"a\"})", VALUE),                            # rule: non-numeric
     # "COMBINA function"; "PERMUTATIONA function"

@@ -274,16 +274,13 @@ def fact(x: float) -> float:
     return float(math.factorial(n))
 
 
-def _arrangements(n: float, k: float, *, ordered: bool) -> float:
-    """PERMUT (ordered) and COMBIN: #NUM! for negative counts, k > n, or a count past about
-    1.8E+308 (found from its logarithm before exact integer arithmetic could take minutes). The
-    difference of lgammas cancels for a huge n (PERMUT(1E+300,1E+15) came out 0 and the exact
-    product of 1E+15 factors never ended), so first a bound below: m factors of at least
-    ``least`` each, (n-k+1)^k ordered, (n/m)^m for m = min(k, n-k) unordered; past the bound
-    m is at most 1,024 or ``least`` is 1 and lgamma is exact enough."""
-    a, b = _counts(n, k)
-    if a < b:
-        raise ErrorResult(ExcelError.NUM)
+def _within_range(a: int, b: int, *, ordered: bool) -> None:
+    """#NUM! where PERMUT(a,b) (ordered) or COMBIN(a,b) is past about 1.8E+308, found from its
+    logarithm before exact integer arithmetic could take minutes. The difference of lgammas
+    cancels for a huge a (PERMUT(1E+300,1E+15) came out 0 and the exact product of 1E+15 factors
+    never ended), so first a bound below: m factors of at least ``least`` each, (a-b+1)^b
+    ordered, (a/m)^m for m = min(b, a-b) unordered; within it m is at most 1,024, or ``least``
+    is 1 and lgamma has nothing to cancel."""
     m = b if ordered else min(b, a - b)
     least = a - b + 1 if ordered else a / max(m, 1)
     if m > 0 and least > 1 and m * math.log(least) > 710:
@@ -291,6 +288,15 @@ def _arrangements(n: float, k: float, *, ordered: bool) -> float:
     size = math.lgamma(a + 1) - math.lgamma(a - b + 1) - (0.0 if ordered else math.lgamma(b + 1))
     if size > 710:
         raise ErrorResult(ExcelError.NUM)
+
+
+def _arrangements(n: float, k: float, *, ordered: bool) -> float:
+    """PERMUT (ordered) and COMBIN: #NUM! for negative counts, k > n, or a count past about
+    1.8E+308."""
+    a, b = _counts(n, k)
+    if a < b:
+        raise ErrorResult(ExcelError.NUM)
+    _within_range(a, b, ordered=ordered)
     return _exact(math.perm(a, b) if ordered else math.comb(a, b))
 
 
@@ -506,12 +512,12 @@ def multinomial(*args) -> float:
     """"MULTINOMIAL function": (a+b+...)! / (a!b!...), each number truncated; a negative one is
     #NUM!. Found as a product of binomial coefficients, after its size is known to fit."""
     counts = _counts(*numbers(args))
-    total = sum(counts)
-    if math.lgamma(total + 1) - sum(math.lgamma(k + 1) for k in counts) > 710:
-        raise ErrorResult(ExcelError.NUM)
+    if math.lgamma(sum(counts) + 1) - sum(math.lgamma(k + 1) for k in counts) > 710:
+        raise ErrorResult(ExcelError.NUM)  # the whole, before a long product (100,000 ones)
     result, seen = 1, 0
     for k in counts:
         seen += k
+        _within_range(seen, k, ordered=False)  # each factor fits, or the product cannot
         result *= math.comb(seen, k)
     return _exact(result)
 
