@@ -81,6 +81,8 @@ MATH = [
     row("=GCD(5,2)", 1.0), row("=GCD(24,36)", 12.0), row("=GCD(7,1)", 1.0), row("=GCD(5,0)", 5.0),
     row("=GCD(-1,2)", NUM),
     row("=LCM(5,2)", 10.0), row("=LCM(24,36)", 72.0),
+    row("=GCD(2^53,2)", NUM), row("=GCD(2^53-2,2)", 2.0),            # rule: a parameter >= 2^53
+    row("=LCM(2^52,3)", NUM), row("=LCM(2^52,2)", 2.0 ** 52),        # rule: LCM(a,b) >= 2^53
     # "SQRTPI function"
     row("=SQRTPI(1)", Printed("1.772454")), row("=SQRTPI(2)", Printed("2.506628")),
     row("=SQRTPI(-1)", NUM),

@@ -310,14 +310,25 @@ def permut(n: float, k: float) -> float:
     return _arrangements(n, k, ordered=True)
 
 
+# "GCD function": "If a parameter to GCD is >=2^53, GCD returns the #NUM! error value";
+# "LCM function": "If LCM(a,b) >=2^53, LCM returns the #NUM! error value"
+_WHOLE_LIMIT = 2 ** 53
+
+
 @excel_function("GCD", Arg.VALUES, repeat=Arg.VALUES, min_args=1)
 def gcd(*args) -> float:
-    return float(math.gcd(*_counts(*numbers(args))))
+    counts = _counts(*numbers(args))
+    if any(c >= _WHOLE_LIMIT for c in counts):
+        raise ErrorResult(ExcelError.NUM)
+    return float(math.gcd(*counts))
 
 
 @excel_function("LCM", Arg.VALUES, repeat=Arg.VALUES, min_args=1)
 def lcm(*args) -> float:
-    return _exact(math.lcm(*_counts(*numbers(args))))
+    result = math.lcm(*_counts(*numbers(args)))
+    if result >= _WHOLE_LIMIT:
+        raise ErrorResult(ExcelError.NUM)
+    return float(result)
 
 
 @excel_function("SQRTPI", N)
