@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -251,7 +252,9 @@ def test_the_engine_runs_the_xlsm_as_it_runs_the_openpyxl_handout(book, xlsm, tm
 
 
 @pytest.mark.parametrize("data", [b"", b"a", b"abcabcabcabcabcabc" * 300, bytes(range(256)) * 40,
-                                  ("Sub x()\r\n    Range(\"a\").Copy\r\nEnd Sub\r\n" * 200).encode()])
+                                  ("Sub x()\r\n    Range(\"a\").Copy\r\nEnd Sub\r\n" * 200).encode(),
+                                  b"a" * 9000,  # copies that overlap the bytes they copy, across chunks
+                                  bytes(random.Random(3).choice(b"ab \r\n") for _ in range(12000))])
 def test_vba_compression_reads_back_with_oletools(data):
     try:
         from oletools.olevba import decompress_stream
