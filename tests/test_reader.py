@@ -455,7 +455,7 @@ def test_the_scan_declines_a_prefixed_document_and_another_encoding(tmp_path: Pa
 def test_a_shared_formula_member_has_every_field_a_cell_has() -> None:
     """Members are made without Cell.__init__ (for speed): each field as Cell would set it."""
     master = Cell("S", 1, 1, 2.0, "=B1*2", 2.0)
-    member = _SharedFormulaMember("S", 2, 1, 4.0, MovedFormula("=B1*2"), master)
+    member = _SharedFormulaMember("S", 2, 1, 4.0, (MovedFormula("=B1*2"), master))
     plain = Cell("S", 2, 1, 4.0, "=B2*2", 4.0)
     assert {s: getattr(member, s) for s in Cell.__slots__} == {s: getattr(plain, s) for s in Cell.__slots__}
 

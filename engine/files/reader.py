@@ -367,14 +367,15 @@ class _SharedFormulaMember(Cell):
 
     __slots__ = ("shared_from",)
 
-    def __init__(self, sheet: str, row: int, col: int, cached: Scalar, moved: MovedFormula,
-                 master: Cell) -> None:
+    def __init__(self, sheet: str, row: int, col: int, cached: Scalar,
+                 shared: tuple[MovedFormula, Cell]) -> None:
+        """``shared``: the shared formula's text and master, one tuple for all its members."""
         # Cell.__init__'s fields but ``formula``, set here directly: most cells of a workbook
         # are made here, and through super() and the formula setter they took twice the time
         self.sheet, self.row, self.col, self.value, self.cached = sheet, row, col, cached, cached
         self.node = self.array_range = self.master = None
         self.index, self.dirty, self.spills = -1, False, False
-        self.shared_from: tuple[MovedFormula, Cell] | None = (moved, master)
+        self.shared_from: tuple[MovedFormula, Cell] | None = shared
 
     @property  # type: ignore[override]
     def formula(self) -> str | None:
@@ -428,7 +429,7 @@ class _SheetReader:
                 si = formula.get("si", "")
                 group = shared.get(si)
                 if group is not None and not formula_text:
-                    member = cells[(row, col)] = _SharedFormulaMember(name, row, col, cached, *group)
+                    member = cells[(row, col)] = _SharedFormulaMember(name, row, col, cached, group)
                     same_formula[member] = group[1]
                     return
             master = cells[(row, col)] = Cell(name, row, col, cached, "=" + formula_text.lstrip("="), cached)
@@ -569,7 +570,7 @@ class _SheetReader:
                             continue
                         group = shared.get(formula[2]) if how == "shared" and not f_text else None
                         if group is not None:  # a shared formula's member
-                            member = cells[(r, c)] = _SharedFormulaMember(name, r, c, number, *group)
+                            member = cells[(r, c)] = _SharedFormulaMember(name, r, c, number, group)
                             same_formula[member] = group[1]
                         else:
                             add(r, c, *style, formula[0], f_text, value, None)
