@@ -105,9 +105,7 @@ def erfc(x: float) -> float:
     return math.erfc(x)
 
 
-@excel_function("ERFC.PRECISE", N)
-def erfc_precise(x: float) -> float:
-    return erfc(x)
+excel_function("ERFC.PRECISE", N)(erfc)  # "ERFC.PRECISE function": ERFC under another name
 
 
 # --- bitwise operations -----------------------------------------------------------------------
