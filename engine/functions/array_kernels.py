@@ -63,7 +63,11 @@ class Gather:
     __slots__ = ("sheet", "rows", "cols", "inverse", "handle")
 
     def __init__(self, sheet: str, rows: np.ndarray, cols: np.ndarray, key: int) -> None:
-        unique, inverse = np.unique(rows * key + cols, return_inverse=True)
+        keys = (rows * key + cols).ravel()
+        if (keys[1:] > keys[:-1]).all():  # distinct and in order (a relative cell over a block)
+            unique, inverse = keys, np.arange(len(keys))
+        else:
+            unique, inverse = np.unique(keys, return_inverse=True)
         self.sheet = sheet
         self.rows = unique // key
         self.cols = unique % key
