@@ -123,7 +123,7 @@ def missing_sheet_part(d: Path) -> Path:
 def warned_and_unparsable(d: Path) -> Path:
     """A sheet element without its relationship (openpyxl warns and drops it) and a formula the
     parser refuses: still one line on stderr, the error."""
-    path = write_workbook(d / "formulas.xlsx", {"S": {"A1": 1, "C3": "=SUM((A1,A1))"}})
+    path = write_workbook(d / "formulas.xlsx", {"S": {"A1": 1, "C3": "=SUM(A1,A1"}})
     return with_part(path, "xl/workbook.xml", lambda body: body.replace(
         b"</sheets>", b'<sheet name="Ghost" sheetId="9"/></sheets>'), d / "warned.xlsx")
 
@@ -217,7 +217,7 @@ CASES = {
         ("circular reference", "S!A1", "S!B1")),
     "openpyxl warning, then a bad formula": BadInput(warned_and_unparsable, 2,
                                                     ("sheet 'S'", "cell C3", "cannot parse")),
-    "formula it cannot parse": BadInput(with_formulas({"A1": 1, "C3": "=SUM((A1,A1))"}), 2,
+    "formula it cannot parse": BadInput(with_formulas({"A1": 1, "C3": "=SUM(A1,A1"}), 2,
                                         ("sheet 'S'", "cell C3", "cannot parse")),
     "self reference": BadInput(with_formulas({"A1": "=A1+1"}), 2,
                                ("sheet 'S'", "cell A1", "circular reference")),

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from operator import attrgetter
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from ..core.cells import Cell, Sheet
 from ..core.errors import CircularReferenceError
-from ..core.ir import AreaRef, Binary, Call, CellRef, Const, Node
+from ..core.ir import AreaRef, Binary, Call, CellRef, Const, Node, Ref3D, Union
 from ..core.references import MAX_COL, MAX_ROW, Range
 
 Address = tuple[str, int, int]
@@ -42,29 +42,38 @@ def _position_argument(node: Call, i: int, position: bool) -> bool:
     return False
 
 
-def _reference_nodes(node: Node, position: bool = False) -> Iterator[CellRef | AreaRef]:
+def _reference_nodes(node: Node, sheets: Sequence[str],
+                     position: bool = False) -> Iterator[CellRef | AreaRef]:
     """The references written in a formula whose cells it reads (not those used for their
-    position alone: ``position`` says ``node`` is such an argument)."""
+    position alone: ``position`` says ``node`` is such an argument); a 3-D reference is one per
+    sheet of ``sheets`` (the worksheets in tab order) it spans."""
     t = type(node)
+    if t is Ref3D:
+        if not position:
+            yield from map(node.on, node.sheets(sheets))  # type: ignore[attr-defined]
+        return
     if t is CellRef or t is AreaRef:
         if not position:
             yield node  # type: ignore[misc]
         return
     if t is Call:
         for i, arg in enumerate(node.args):  # type: ignore[attr-defined]
-            yield from _reference_nodes(arg, _position_argument(node, i, position))  # type: ignore[arg-type]
+            yield from _reference_nodes(arg, sheets, _position_argument(node, i, position))  # type: ignore[arg-type]
         return
-    # the reference operators (A1:B2, A1 B2) keep the position context; other operators need values
-    inner = position and t is Binary and node.op in (":", " ")  # type: ignore[attr-defined]
+    # the reference operators (A1:B2, A1 B2, (A1,B1)) keep the position context; other operators
+    # need values
+    inner = position and (t is Union or t is Binary and node.op in (":", " "))  # type: ignore[attr-defined]
     for child in node.children():
-        yield from _reference_nodes(child, inner)
+        yield from _reference_nodes(child, sheets, inner)
 
 
-def static_references(node: Node, sheet: str, row: int, col: int,
-                      position: bool = False) -> Iterable[Address | Range]:
+def static_references(node: Node, sheet: str, row: int, col: int, position: bool = False,
+                      sheets: Sequence[str] = ()) -> Iterable[Address | Range]:
     """The cells and ranges a formula reads, as far as they are known without evaluating it
-    (``position``: ``node`` is an argument whose position alone is used)."""
-    for ref in _reference_nodes(node, position):
+    (``position``: ``node`` is an argument whose position alone is used; ``sheets``: the
+    worksheets in tab order, which 3-D references span: without them one reads nothing, as it
+    is #REF!)."""
+    for ref in _reference_nodes(node, sheets, position):
         if type(ref) is CellRef:
             r, c = ref.at(row, col)
             yield (ref.sheet or sheet, r, c)
@@ -115,6 +124,7 @@ class DependencyGraph:
         reads: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
         edges: list[tuple[np.ndarray, np.ndarray]] = []  # (reader, producer) numbers
         patterns: dict[int, list[CellRef | AreaRef]] = {}
+        order = list(sheets)  # the worksheets in tab order, which 3-D references span
         # the numbers of the formulas of one sheet sharing one node, each in ``formulas``' order
         self.groups: list[np.ndarray] = []
         for sheet, (start, end) in self._spans.items():
@@ -126,7 +136,7 @@ class DependencyGraph:
                 node = self.formulas[group[0]].node
                 pattern = patterns.get(id(node))
                 if pattern is None:
-                    pattern = patterns[id(node)] = list(_reference_nodes(node))  # type: ignore[arg-type]
+                    pattern = patterns[id(node)] = list(_reference_nodes(node, order))  # type: ignore[arg-type]
                 if pattern:
                     self._read_pattern(sheet, pattern, group, reads, edges)
         # in the order of their first cells, not of the nodes' ids (memory addresses): blocks,

@@ -2,21 +2,34 @@
 
 Every other backend (block evaluation with numpy, torch) is an acceleration of this one and is
 checked against it. References stay references (``Range``) until an operator or a function needs
-their values, so OFFSET can return a reference and SUMPRODUCT can consume it.
+their values, so OFFSET can return a reference and SUMPRODUCT can consume it. A reference of
+several areas (a union, a 3-D reference) is ``Areas``: the functions that take one see it whole,
+those that take values see the values of all its areas; anywhere else it is #VALUE!.
 """
 from __future__ import annotations
 
 import random
 from typing import Callable, Protocol
 
-from ..core.ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
-from ..core.references import Range
+from ..core.ir import (AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Ref3D,
+                       Unary, Union)
+from ..core.references import Areas, Range
 from ..core.values import (Array, ErrorResult, ExcelError, Scalar, checked_number, compare, to_bool,
                            to_number, to_text)
 from ..functions import REGISTRY, Arg, FunctionSpec, WorkbookContext
 from ..functions.math import divide, power
 
-Result = Scalar | Array | Range
+Result = Scalar | Array | Range | Areas
+
+# "Create a 3-D reference to the same cell range on multiple worksheets": the functions whose
+# values may come from several sheets; and SHEETS ("SHEETS function"), which counts them.
+THREE_D = frozenset({"SUM", "AVERAGE", "AVERAGEA", "COUNT", "COUNTA", "MAX", "MAXA", "MIN", "MINA",
+                     "PRODUCT", "STDEV", "STDEVA", "STDEVP", "STDEVPA", "VAR", "VARA", "VARP",
+                     "VARPA", "STDEV.S", "STDEV.P", "VAR.S", "VAR.P", "SHEETS"})
+# The functions given a reference of several areas itself ("AREAS function", "INDEX function":
+# area_num picks one; ISREF: a union is a reference); functions taking values (Arg.VALUES) see
+# the values of every area.
+MULTI_AREA = frozenset({"AREAS", "INDEX", "ISREF", "SHEETS"})
 
 
 class CellSource(Protocol):
@@ -130,6 +143,8 @@ class Interpreter:
             return self.source.grid(value)
         if isinstance(value, Array):
             return value
+        if isinstance(value, Areas):  # no one array holds several areas
+            raise ErrorResult(ExcelError.VALUE)
         return Array([[value]])
 
     def as_scalar(self, value: Result, row: int, col: int) -> Scalar:
@@ -137,7 +152,16 @@ class Interpreter:
             return self.intersect(value, row, col)
         if isinstance(value, Array):
             return value.rows[0][0]
+        if isinstance(value, Areas):  # nothing to intersect with the formula's row
+            raise ErrorResult(ExcelError.VALUE)
         return value
+
+    def area_values(self, areas: Areas, function: str) -> Array:
+        """The values of every area, one row after another, for a function taking values: a
+        3-D reference only for the functions that take one."""
+        if len(areas.sheets) > 1 and function not in THREE_D:
+            raise ErrorResult(ExcelError.VALUE)
+        return Array([[v for rng in areas.ranges for v in self.source.grid(rng)]])
 
     # -- evaluation ----------------------------------------------------------------------------
     def scalar(self, node: Node, sheet: str, row: int, col: int) -> Scalar:
@@ -170,7 +194,36 @@ class Interpreter:
             return Array([list(r) for r in node.rows])  # type: ignore[attr-defined]
         if t is Missing:
             return None
+        if t is Ref3D:
+            return self.three_d(node, sheet, row, col)  # type: ignore[arg-type]
+        if t is Union:
+            return self.union(node, sheet, row, col)  # type: ignore[arg-type]
         raise TypeError(node)
+
+    def three_d(self, node: Ref3D, sheet: str, row: int, col: int) -> Range | Areas:
+        """The range on each worksheet from the first to the last, in tab order (#REF! if one
+        of the two is not a worksheet)."""
+        sheets = node.sheets(self.source.book.sheet_names)
+        if not sheets:
+            raise ErrorResult(ExcelError.REF)
+        ranges = tuple(self.evaluate(node.on(name), sheet, row, col, False) for name in sheets)
+        return ranges[0] if len(ranges) == 1 else Areas(ranges)  # type: ignore[arg-type]
+
+    def union(self, node: Union, sheet: str, row: int, col: int) -> Areas:
+        """The areas of every part, which must be references on one sheet (else #VALUE!)."""
+        ranges: list[Range] = []
+        for part in node.parts:
+            value = self.evaluate(part, sheet, row, col, False)
+            if isinstance(value, Range):
+                ranges.append(value)
+            elif isinstance(value, Areas):
+                ranges.extend(value.ranges)
+            else:
+                raise ErrorResult(value if type(value) is ExcelError else ExcelError.VALUE)
+        areas = Areas(tuple(ranges))
+        if len(areas.sheets) > 1:
+            raise ErrorResult(ExcelError.VALUE)
+        return areas
 
     def operand(self, node: Node, sheet: str, row: int, col: int, array_mode: bool) -> Scalar | Array:
         """An operator's operand: a scalar, or in an array formula possibly an array."""
@@ -240,7 +293,9 @@ class Interpreter:
                                       array_mode or kind is Arg.GRID or kind is Arg.AREA)
             except ErrorResult as exc:
                 value = exc.error  # an error is a value: ISERROR and COUNT must see it
-            if kind is Arg.REF:
+            if type(value) is Areas and kind in _REFERENCE_KINDS:
+                args.append(self.areas_argument(spec, kind, value))
+            elif kind is Arg.REF:
                 if not isinstance(value, Range):
                     raise ErrorResult(value if type(value) is ExcelError else ExcelError.VALUE)
                 args.append(value)
@@ -263,6 +318,16 @@ class Interpreter:
         if lifted:
             return self.lift(spec, args, lifted, sheet, row, col)
         return self.invoke(spec, args, sheet, row, col)
+
+    def areas_argument(self, spec: FunctionSpec, kind: Arg, areas: Areas) -> Areas | Array:
+        """A reference of several areas given for a reference or values: itself to the functions
+        that take one, its values to those taking values; #VALUE! elsewhere (one area is wanted),
+        as where a value is wanted (:meth:`as_scalar`, :meth:`as_grid`)."""
+        if kind is Arg.VALUES:
+            return self.area_values(areas, spec.name)
+        if spec.name not in MULTI_AREA or len(areas.sheets) > 1 and spec.name not in THREE_D:
+            raise ErrorResult(ExcelError.VALUE)
+        return areas
 
     def invoke(self, spec: FunctionSpec, args: list, sheet: str, row: int, col: int) -> Result:
         if spec.uses_rng:
@@ -354,6 +419,9 @@ class Interpreter:
             if target is not None:
                 return Array([[exc.error] * target.width for _ in range(target.height)])
             return exc.error
+
+
+_REFERENCE_KINDS = frozenset({Arg.REF, Arg.AREA, Arg.VALUES})
 
 
 def _outside(grid: Array, target: Range) -> list[tuple[int, int]]:

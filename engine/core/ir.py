@@ -8,8 +8,8 @@ holds a name.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, replace
+from typing import Iterator, Sequence
 
 from .references import Range, column_letters, quote_sheet
 from .values import ExcelError, Scalar, format_number
@@ -95,6 +95,42 @@ class AreaRef(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Ref3D(Node):
+    """A 3-D reference, ``S1:S3!A1:B2``: ``ref`` (written without a sheet) on every worksheet
+    from ``first`` to ``last`` in tab order. Its sheets are known only with the workbook's tab
+    order, so it has no children: a walk does not take ``ref`` for a reference on the formula's
+    own sheet."""
+
+    first: str
+    last: str
+    ref: CellRef | AreaRef
+
+    def sheets(self, order: Sequence[str]) -> list[str]:
+        """The sheets of ``order`` (worksheet names in tab order) it spans, either way round;
+        none if ``first`` or ``last`` is not a worksheet (then it is #REF!)."""
+        folded = [name.casefold() for name in order]
+        try:
+            a, b = folded.index(self.first.casefold()), folded.index(self.last.casefold())
+        except ValueError:
+            return []
+        return list(order[min(a, b):max(a, b) + 1])
+
+    def on(self, sheet: str) -> CellRef | AreaRef:
+        """The reference on one of its sheets."""
+        return replace(self.ref, sheet=sheet)
+
+
+@dataclass(frozen=True, slots=True)
+class Union(Node):
+    """The union operator, ``(A1,B1:B3)``: one reference made of the parts' areas."""
+
+    parts: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.parts
+
+
+@dataclass(frozen=True, slots=True)
 class Unary(Node):
     op: str  # "-", "+", "%"
     operand: Node
@@ -133,7 +169,7 @@ def _sheet_prefix(sheet: str | None) -> str:
     return f"{quote_sheet(sheet)}!" if sheet else ""
 
 
-_PRECEDENCE = {":": 8, " ": 8, "%": 6, "^": 5, "*": 4, "/": 4, "+": 3, "-": 3, "&": 2,
+_PRECEDENCE = {":": 9, " ": 9, ",": 8, "%": 6, "^": 5, "*": 4, "/": 4, "+": 3, "-": 3, "&": 2,
                "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1}
 
 
@@ -160,6 +196,13 @@ def to_a1(node: Node, row: int, col: int) -> str:
         if isinstance(n, AreaRef):
             return (_sheet_prefix(n.sheet) + _ref_text(n.r1, n.c1, n.r1_abs, n.c1_abs, at) + ":"
                     + _ref_text(n.r2, n.c2, n.r2_abs, n.c2_abs, at))
+        if isinstance(n, Ref3D):
+            sheets = f"{n.first}:{n.last}"
+            if quote_sheet(n.first) != n.first or quote_sheet(n.last) != n.last:
+                sheets = "'" + sheets.replace("'", "''") + "'"
+            return sheets + "!" + text(n.ref)
+        if isinstance(n, Union):
+            return "(" + ",".join(text(p, _PRECEDENCE[","] + 1) for p in n.parts) + ")"
         if isinstance(n, Unary):
             if n.op == "%":
                 return text(n.operand, 6) + "%"

@@ -1,7 +1,8 @@
 """Formula text -> IR, with openpyxl's formula Tokenizer and a precedence-climbing parser.
 
-Excel's precedence, highest first: reference operators (``:`` and the space of intersection),
-prefix ``-``/``+`` (so ``=-2^2`` is 4), ``%``, ``^``, ``*`` ``/``, ``+`` ``-``, ``&``, comparisons.
+Excel's precedence, highest first: reference operators (``:`` and the space of intersection,
+then the comma of union, which only parentheses that are not an argument list hold), prefix
+``-``/``+`` (so ``=-2^2`` is 4), ``%``, ``^``, ``*`` ``/``, ``+`` ``-``, ``&``, comparisons.
 All binary operators are left-associative (``=2^3^2`` is 64).
 """
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Callable, NamedTuple
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
-from .ir import AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Unary
+from .ir import (AreaRef, ArrayConst, Binary, Call, CellRef, Const, Missing, Node, Ref3D, Unary,
+                 Union)
 from .references import parse_cell_endpoint, parse_endpoint, split_sheet
 from .structured import THIS_ROW, Tables, parse_specifier, protect_escapes, resolve
 from .values import ExcelError, Scalar, typed_number
@@ -32,7 +34,7 @@ class Parsed(NamedTuple):
 NameResolver = Callable[[str, str, int], "Parsed | None"]
 
 _INFIX = {"^": 5, "*": 4, "/": 4, "+": 3, "-": 3, "&": 2,
-          "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, ":": 8, " ": 8}
+          "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, ":": 9, " ": 9, ",": 8}
 _PREFIX_POWER = 7  # binds tighter than ^ and %
 _POSTFIX_POWER = 6
 _FUNCTION_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
@@ -143,6 +145,7 @@ class _Parser:
         self.scope: dict[str, Node] = {}  # LET names and LAMBDA parameters in force
         self.active: list[_Active] = []   # LAMBDA calls being parsed, outermost first (shared)
         self.calls = [0]                  # LAMBDA calls parsed for this formula (shared)
+        self.unions = True  # a comma is the union operator (not between a LAMBDA call's arguments)
 
     # -- token stream -----------------------------------------------------------------------
     def peek(self) -> Token | None:
@@ -188,7 +191,7 @@ class _Parser:
             if token.type != Token.OP_IN:
                 return left
             op = token.value
-            if op == ",":  # between a LAMBDA call's arguments; a union is not supported
+            if op == "," and not self.unions:  # between a LAMBDA call's arguments
                 return left
             power = _INFIX.get(op)
             if power is None:
@@ -196,7 +199,12 @@ class _Parser:
             if power < min_power:
                 return left
             self.take()
-            left = Binary(op, self.value(left), self.value(self.expression(power + 1)))
+            right = self.value(self.expression(power + 1))
+            if op == ",":  # (A1,B1,C1) is one union of three parts
+                parts = left.parts if type(left) is Union else (self.value(left),)
+                left = Union(parts + (right,))  # type: ignore[operator]
+            else:
+                left = Binary(op, self.value(left), right)
 
     def prefix(self) -> Node:
         token = self.take()
@@ -216,7 +224,11 @@ class _Parser:
                 return Binary(":", self.reference(start), self.call(name))
             return self.call(token.value[:-1])
         if token.type == Token.PAREN and token.subtype == Token.OPEN:
-            inner = self.expression()
+            unions, self.unions = self.unions, True
+            try:
+                inner = self.expression()
+            finally:
+                self.unions = unions
             close = self.take()
             if not (close.type == Token.PAREN and close.subtype == Token.CLOSE):
                 raise ParseError("unbalanced parentheses")
@@ -293,7 +305,11 @@ class _Parser:
             expect_arg = separator
             if not separator:
                 self.pos -= 1
-                args.append(self.expression())
+                unions, self.unions = self.unions, False
+                try:
+                    args.append(self.expression())
+                finally:
+                    self.unions = unions
 
     def skip_space(self) -> None:
         while (token := self.peek()) is not None and token.type == Token.WSPACE:
@@ -426,6 +442,8 @@ class _Parser:
         sheet, ref = split_sheet(text)
         if ref.upper() == "#REF!":
             return Const(ExcelError.REF)
+        if sheet is not None and ":" in sheet:  # no sheet name holds a colon: S1:S3!A1 is 3-D
+            return self.three_d(sheet, ref)
         if "[" in ref:
             return self.structured(text[:len(text) - len(ref)], ref)
         if ref.count(":") > 1:  # A1:B2:C3 is the range that covers them all
@@ -447,6 +465,14 @@ class _Parser:
                        a.row if a.row_abs else a.row - self.row, a.col if a.col_abs else a.col - self.col,
                        b.row if b.row_abs else b.row - self.row, b.col if b.col_abs else b.col - self.col,
                        a.row_abs, a.col_abs, b.row_abs, b.col_abs)
+
+    def three_d(self, sheets: str, ref: str) -> Node:
+        """``first:last!ref``: ``ref`` on each worksheet from ``first`` to ``last``."""
+        first, _, last = sheets.partition(":")
+        node = self.reference(ref)
+        if type(node) is not CellRef and type(node) is not AreaRef:
+            raise ParseError(f"unsupported 3-D reference {sheets}!{ref}")
+        return Ref3D(first, last, node)  # type: ignore[arg-type]
 
     def name(self, name: str, sheet: str | None) -> Node:
         bound = self.scope.get(_local(name)) if sheet is None else None

@@ -162,3 +162,17 @@ class Range:
 
     def __str__(self) -> str:
         return self.a1()
+
+
+@dataclass(frozen=True, slots=True)
+class Areas:
+    """A reference of several areas: a union, ``(A1,B1:B3)``, on one sheet, or a 3-D reference,
+    ``S1:S3!A1``, the same range on consecutive sheets ("Calculation operators and precedence",
+    "Create a 3-D reference to the same cell range on multiple worksheets")."""
+
+    ranges: tuple[Range, ...]
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        """The sheets the areas are on, each once, in the areas' order."""
+        return tuple(dict.fromkeys(rng.sheet for rng in self.ranges))

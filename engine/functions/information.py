@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..core.references import Range
+from ..core.references import Areas, Range
 from ..core.values import ERROR_CODES, Array, ErrorResult, ExcelError, Scalar, to_number
 from .registry import Arg, excel_function
 
@@ -73,8 +73,8 @@ def isodd(v: Scalar) -> bool:
 
 
 @excel_function("ISREF", Arg.AREA, elementwise=False)
-def isref(v: Range | Array) -> bool:
-    return isinstance(v, Range)
+def isref(v: Range | Areas | Array) -> bool:
+    return isinstance(v, (Range, Areas))
 
 
 @excel_function("N", Arg.ANY)

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..core.references import MAX_COL, MAX_ROW, Range, column_letters, quote_sheet
+from ..core.references import MAX_COL, MAX_ROW, Areas, Range, column_letters, quote_sheet
 from ..core.values import Array, ErrorResult, ExcelError, Scalar, compare
 from .arguments import integer, optional
 from .array_kernels import ArrayContext, Fallback, Ref
@@ -172,10 +172,18 @@ def _part(area: Range | Array, r: int, c: int) -> Scalar | Range | Array:
 
 # "INDEX function": with one row or column, the one index picks along it; with several rows and
 # columns and only row_num, the whole row; 0 for row_num or column_num is the whole column or row,
-# and the reference form returns a reference (so INDEX(C2:C6,0) in row 4 is C4 by intersection).
-@excel_function("INDEX", Arg.AREA, Arg.NUMBER, Arg.NUMBER, min_args=2, elementwise=False,
-                reference_result=True, array_result=True)
-def index(area: Range | Array, row: float, col: float | None = None) -> Scalar | Range | Array:
+# and the reference form returns a reference (so INDEX(C2:C6,0) in row 4 is C4 by intersection);
+# area_num picks one area of a reference of several, (A1:B2,D1:E2), the first by default, and
+# one past them is #REF!.
+@excel_function("INDEX", Arg.AREA, Arg.NUMBER, Arg.NUMBER, Arg.NUMBER, min_args=2,
+                elementwise=False, reference_result=True, array_result=True)
+def index(reference: Range | Array | Areas, row: float, col: float | None = None,
+          area_num: float | None = None) -> Scalar | Range | Array:
+    areas = reference.ranges if isinstance(reference, Areas) else (reference,)
+    k = 1 if area_num is None else integer(area_num)
+    if not 1 <= k <= len(areas):
+        raise ErrorResult(ExcelError.REF)
+    area = areas[k - 1]
     h, w = area.height, area.width
     r = integer(row)
     if col is None:
@@ -431,7 +439,6 @@ def formulatext(book: WorkbookContext, ref: Range) -> str:
 
 
 @excel_function("AREAS", Arg.REF, elementwise=False)
-def areas(ref: Range) -> float:
-    """"AREAS function": the number of areas in a reference. The engine's references are single
-    areas (the union operator is not parsed), so this is 1 for any reference."""
-    return 1.0
+def areas(ref: Range | Areas) -> float:
+    """"AREAS function": the number of areas in a reference, (B2:D4,E5,F6:I9) has 3."""
+    return float(len(ref.ranges)) if isinstance(ref, Areas) else 1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from ..core.references import Range, cell_name, quote_sheet
+from ..core.references import Areas, Range, cell_name, quote_sheet
 from ..core.values import Array, ErrorResult, ExcelError, Scalar
 from .registry import Arg, WorkbookContext, excel_function
 
@@ -53,12 +53,14 @@ def sheet(book: WorkbookContext, anchor: Anchor, value: Range | Array | None = N
 
 
 @excel_function("SHEETS", Arg.AREA, min_args=0, uses_book=True, elementwise=False)
-def sheets(book: WorkbookContext, value: Range | Array | None = None) -> float:
+def sheets(book: WorkbookContext, value: Range | Areas | Array | None = None) -> float:
     """"SHEETS function": the sheets in the workbook ("all other sheet types (macro, chart, or
-    dialog sheets)" too), or in the reference (one: 3-D references are not read); a value that
-    is not a reference is #REF!."""
+    dialog sheets)" too), or in the reference (a 3-D reference's worksheets); a value that is not
+    a reference is #REF!."""
     if value is None:
         return float(len(book.tabs))
+    if isinstance(value, Areas):
+        return float(len(value.sheets))
     if isinstance(value, Range):
         return 1.0
     first = _first(value)
