@@ -359,6 +359,14 @@ def choose(index: float, *options: Callable[[], object]) -> object:
     return options[i - 1]()
 
 
+
+@excel_function("HYPERLINK", Arg.TEXT, Arg.SCALAR, min_args=1)
+def hyperlink(location: str, friendly: Scalar = None) -> Scalar:
+    """"HYPERLINK function": the cell shows friendly_name (a value or text), or link_location,
+    which is text, when it is omitted (the jump itself is the spreadsheet's, not a value)."""
+    return location if friendly is None else friendly
+
+
 _R1C1 = re.compile(r"^R(\[-?\d+\]|\d*)C(\[-?\d+\]|\d*)$", re.I)
 
 

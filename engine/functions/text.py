@@ -10,7 +10,7 @@ from .arguments import optional, values, whole
 from .conditional import wildcard
 from .math import round_
 from .number_format import format_value
-from .registry import Arg, WorkbookContext, excel_function
+from .registry import REGISTRY, Arg, WorkbookContext, excel_function
 
 FAMILY = "Text"  # the heading of `cellgrad functions` and the README's coverage table
 
@@ -469,3 +469,11 @@ def arraytotext(grid: Array, format_: float | None = None) -> str:
         return _short(", ".join(_as_text(v, False) for v in grid))
     return _short("{" + ";".join(",".join(_as_text(v, True) for v in row) for row in grid.rows)
                   + "}")
+
+
+# "LEFT, LEFTB functions" (and the RIGHTB, MIDB, LENB, FINDB, SEARCHB, REPLACEB pages): the B
+# forms count bytes only where a double-byte language is the default language; in a
+# single-byte-language installation they count characters as the plain forms do.
+for _plain in ("LEFT", "RIGHT", "MID", "LEN", "FIND", "SEARCH", "REPLACE"):
+    _spec = REGISTRY[_plain]
+    excel_function(_plain + "B", *_spec.params, min_args=_spec.min_args)(_spec.impl)
