@@ -594,7 +594,8 @@ DIVERGENCES: list[Divergence] = [
         "#DIV/0!",
         '"Z.TEST function" (1 - NORM.S.DIST((AVERAGE(array) - x) / (sigma/sqrt(n)), TRUE); only '
         'an empty array is an error, #N/A)',
-        lambda g, mine, lo: lo is ExcelError.DIV0 and not _error(mine) and "Z.TEST" in g.calls),
+        lambda g, mine, lo: lo is ExcelError.DIV0 and not _error(mine) and
+        bool(g.calls & {"Z.TEST", "ZTEST"})),
     Divergence(
         "numeric text (\"3\", \"50%\") given directly to AVERAGEA, MAXA, MINA, STDEVA, STDEVPA, "
         "VARA, VARPA: Excel counts the number, LibreOffice 0",
@@ -654,6 +655,15 @@ DIVERGENCES: list[Divergence] = [
         '"SERIESSUM function" (if any argument is non-numeric, #VALUE!)',
         lambda g, mine, lo: mine is ExcelError.VALUE and not _error(lo) and
         "SERIESSUM" in g.calls),
+    Divergence(
+        "CHIDIST of x < 0: Excel #NUM!, LibreOffice 1",
+        '"CHIDIST function" (if x is negative, #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and "CHIDIST" in g.calls),
+    Divergence(
+        "NEGBINOMDIST of number_s below 1: Excel #NUM!, LibreOffice 0",
+        '"NEGBINOMDIST function" (if number_f < 0 or number_s < 1, #NUM!)',
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
+        "NEGBINOMDIST" in g.calls),
     Divergence(
         "EXPON.DIST of x < 0: Excel #NUM!, LibreOffice 0",
         '"EXPON.DIST function" (if x < 0, #NUM!)',

@@ -1,7 +1,8 @@
 """Distributions and the tests built on them: the normal (NORM.DIST, NORM.INV, NORM.S.DIST,
 NORM.S.INV, PHI, GAUSS, LOGNORM.DIST), the exponential, Student's t, chi-squared, F, gamma, beta,
 Weibull, the binomial, negative binomial, hypergeometric and Poisson; STANDARDIZE, FISHER,
-CONFIDENCE, PROB, Z.TEST, T.TEST and CHISQ.TEST.
+CONFIDENCE, PROB, Z.TEST, T.TEST, F.TEST and CHISQ.TEST, and their pre-2010 names (CHIDIST,
+FDIST, BETADIST, TTEST and the others).
 
 The normal quantile is the standard library's (Wichura's AS241, accurate to double precision);
 the other distributions (and GAMMALN) are scipy's, imported at their first call: scipy.stats
@@ -236,6 +237,11 @@ def chisq_inv_rt(p: float, df: float) -> float:
     return _value(_chi2(df).isf(_probability_closed(p)))
 
 
+# "CHIDIST function" and "CHIINV function": the right tail and its inverse, the same rules
+excel_function("CHIDIST", N, N)(chisq_dist_rt)
+excel_function("CHIINV", N, N)(chisq_inv_rt)
+
+
 # F ("F.DIST function", "F.DIST.RT function", "F.INV function", "F.INV.RT function": x < 0 and
 # probability outside [0, 1] are #NUM!; both deg_freedoms truncated, < 1 #NUM!, and for the right
 # tail >= 10^10 too)
@@ -261,6 +267,11 @@ def f_inv(p: float, df1: float, df2: float) -> float:
 @excel_function("F.INV.RT", N, N, N)
 def f_inv_rt(p: float, df1: float, df2: float) -> float:
     return _value(_f(df1, df2, _LARGE_DF).isf(_probability_closed(p)))
+
+
+# "FDIST function" and "FINV function": the right tail and its inverse, the same rules
+excel_function("FDIST", N, N, N)(f_dist_rt)
+excel_function("FINV", N, N, N)(f_inv_rt)
 
 
 # gamma and beta ("GAMMA.DIST function", "GAMMA.INV function", "BETA.DIST function", "BETA.INV
@@ -300,6 +311,8 @@ def gammaln(x: float) -> float:
 
 
 excel_function("GAMMALN.PRECISE", N)(gammaln)
+excel_function("GAMMADIST", N, N, N, B)(gamma_dist)  # "GAMMADIST function": the same arguments
+excel_function("GAMMAINV", N, N, N)(gamma_inv)
 
 
 def _beta(alpha: float, beta: float, lower: float, upper: float):
@@ -328,6 +341,16 @@ def beta_inv(p: float, alpha: float, beta: float, lower: float | None = 0.0,
     return _value(dist.ppf(_probability_right_closed(p)))
 
 
+excel_function("BETAINV", N, N, N, N, N, min_args=3)(beta_inv)  # "BETAINV function"
+
+
+@excel_function("BETADIST", N, N, N, N, N, min_args=3)
+def betadist(x: float, alpha: float, beta: float, lower: float | None = 0.0,
+             upper: float | None = 1.0) -> float:
+    """"BETADIST function": BETA.DIST without its cumulative argument (always the distribution)."""
+    return beta_dist(x, alpha, beta, True, lower, upper)
+
+
 @excel_function("WEIBULL.DIST", N, N, N, B)
 def weibull_dist(x: float, alpha: float, beta: float, cumulative: bool) -> float:
     """"WEIBULL.DIST function": x < 0, alpha <= 0 or beta <= 0 is #NUM!. The distribution is the
@@ -340,6 +363,9 @@ def weibull_dist(x: float, alpha: float, beta: float, cumulative: bool) -> float
     except OverflowError:  # far past the scale: the distribution is 1
         power = math.inf
     return 1.0 - math.exp(-power)
+
+
+excel_function("WEIBULL", N, N, N, B)(weibull_dist)  # "WEIBULL function": the same arguments
 
 
 # counts: the binomial, negative binomial, hypergeometric and Poisson distributions; their counts
@@ -388,9 +414,65 @@ def poisson_dist(x: float, mean: float, cumulative: bool) -> float:
     return _distribution(_stats().poisson(_not_negative(mean)), k, cumulative)
 
 
+@excel_function("BINOM.DIST.RANGE", N, N, N, N, min_args=3)
+def binom_dist_range(trials: float, p: float, successes: float,
+                     successes2: float | None = None) -> float:
+    """"BINOM.DIST.RANGE function": the chance of number_s to number_s2 successes (number_s
+    alone without it); trials < 0, probability_s outside [0, 1], number_s < 0 or > trials,
+    number_s2 < number_s or > trials is #NUM!; the counts are truncated."""
+    n, low = _count(trials), _count(successes)
+    high = low if successes2 is None else _count(successes2)
+    if not 0 <= low <= high <= n:
+        raise ErrorResult(ExcelError.NUM)
+    dist = _stats().binom(n, _probability_closed(p))
+    # from the nearer tail, so that a small result keeps its digits
+    if low > n * p:
+        return _value(dist.sf(low - 1) - dist.sf(high))
+    return _value(dist.cdf(high) - dist.cdf(low - 1))
+
+
+@excel_function("BINOM.INV", N, N, N)
+def binom_inv(trials: float, p: float, alpha: float) -> float:
+    """"BINOM.INV function": the smallest count whose cumulative binomial distribution is at
+    least alpha; trials < 0, probability_s or alpha outside [0, 1] is #NUM!."""
+    n = _count(trials)
+    if n < 0:
+        raise ErrorResult(ExcelError.NUM)
+    dist = _stats().binom(n, _probability_closed(p))
+    return max(0.0, _value(dist.ppf(_probability_closed(alpha))))  # scipy's ppf(0) is -1
+
+
+@excel_function("CRITBINOM", N, N, N)
+def critbinom(trials: float, p: float, alpha: float) -> float:
+    """"CRITBINOM function": BINOM.INV, but its page makes probability_s and alpha of 0 or 1
+    #NUM! too."""
+    _probability(p)
+    _probability(alpha)
+    return binom_inv(trials, p, alpha)
+
+
 # Excel's pre-2010 names
 excel_function("BINOMDIST", N, N, N, B)(binom_dist)
 excel_function("POISSON", N, N, B)(poisson_dist)
+excel_function("LOGINV", N, N, N)(lognorm_inv)
+
+
+@excel_function("LOGNORMDIST", N, N, N)
+def lognormdist(x: float, mean: float, sd: float) -> float:
+    """"LOGNORMDIST function": always the cumulative distribution."""
+    return lognorm_dist(x, mean, sd, True)
+
+
+@excel_function("NEGBINOMDIST", N, N, N)
+def negbinomdist(failures: float, successes: float, p: float) -> float:
+    """"NEGBINOMDIST function": always the mass."""
+    return negbinom_dist(failures, successes, p, False)
+
+
+@excel_function("HYPGEOMDIST", N, N, N, N)
+def hypgeomdist(sample_s: float, sample: float, population_s: float, population: float) -> float:
+    """"HYPGEOMDIST function": always the mass."""
+    return hypgeom_dist(sample_s, sample, population_s, population, False)
 
 
 # --- transformations, intervals and tests --------------------------------------------------------
@@ -514,6 +596,21 @@ def t_test(a: Array, b: Array, tails: float, kind: float) -> float:
     return tails_ * _value(_stats().t.sf(abs(t), df))
 
 
+@excel_function("F.TEST", G, G)
+def f_test(a: Array, b: Array) -> float:
+    """"F.TEST function": the two-tailed probability that the variances do not differ; text,
+    logicals and empty cells are left out; fewer than 2 numbers, or a variance of 0, is
+    #DIV/0!."""
+    raise_first_error(a, b)
+    na, _, ssa = _mean_and_squares(list(numbers((a,))))
+    nb, _, ssb = _mean_and_squares(list(numbers((b,))))
+    if ssa == 0 or ssb == 0:
+        raise ErrorResult(ExcelError.DIV0)
+    dist = _stats().f(na - 1, nb - 1)
+    ratio = (ssa / (na - 1)) / (ssb / (nb - 1))
+    return _value(min(1.0, 2.0 * min(dist.cdf(ratio), dist.sf(ratio))))
+
+
 @excel_function("CHISQ.TEST", G, G)
 def chisq_test(actual: Array, expected: Array) -> float:
     """"CHISQ.TEST function": ranges of different dimensions or a single cell are #N/A; the
@@ -537,3 +634,10 @@ def chisq_test(actual: Array, expected: Array) -> float:
             raise ErrorResult(ExcelError.DIV0)
         total += (a - e) * (a - e) / e  # type: ignore[operator]
     return _value(_stats().chi2.sf(checked_number(total), df))
+
+
+# Excel's pre-2010 names of the tests
+excel_function("ZTEST", V, N, N, min_args=2)(z_test)
+excel_function("TTEST", G, G, N, N)(t_test)
+excel_function("CHITEST", G, G)(chisq_test)
+excel_function("FTEST", G, G)(f_test)

@@ -1,5 +1,6 @@
 """Two data sets: correlation, covariance and the least-squares line (SLOPE, INTERCEPT, RSQ, STEYX,
-FORECAST.LINEAR, LINEST and LOGEST in their basic form).
+FORECAST.LINEAR, LINEST and LOGEST in their basic form, and the values along the fit, TREND and
+GROWTH).
 
 Pairs where either side is text, a logical or empty are left out; an error propagates
 (:func:`cellgrad.functions.arguments.number_pairs`).
@@ -147,8 +148,49 @@ def linest(y: Array, x: Array | None = None, const: object = True, stats: object
                 elementwise=False)
 def logest(y: Array, x: Array | None = None, const: object = True, stats: object = False) -> Array:
     """"LOGEST function", basic form: {m_k, ..., m_1, b} of the curve y = b·m^x, fitted to ln y."""
+    return Array([[checked_number(math.exp(c)) for c in
+                   _least_squares(_logs(y), x, _regression_args(const, stats))]])
+
+
+def _logs(y: Array) -> Array:
+    """ln y for the exponential fits; a y <= 0 (or not a number) is #NUM! ("LOGEST function",
+    "GROWTH function")."""
     if any(type(v) is not float or v <= 0 for v in y):
         raise ErrorResult(ExcelError.NUM)
-    logs = Array([[math.log(v) for v in r] for r in y.rows])  # type: ignore[arg-type]
-    return Array([[checked_number(math.exp(c)) for c in
-                   _least_squares(logs, x, _regression_args(const, stats))]])
+    return Array([[math.log(v) for v in r] for r in y.rows])  # type: ignore[arg-type]
+
+
+def _predicted(y: Array, x: Array | None, new_x: Array | None, const: object) -> Array:
+    """The least-squares line's values at new_x ("TREND function"): new_x defaults to known_x,
+    and both to {1,2,3,...} the size of known_y. One variable: a value per new_x, in new_x's
+    shape; several: a value per row of new_x (per column where known_y is a row)."""
+    coefficients = _least_squares(y, x, const is None or bool(const))
+    slopes, b = coefficients[-2::-1], coefficients[-1]  # m_1 ... m_k, then the constant
+    if new_x is None:
+        new_x = x if x is not None else Array([[float(y.width * i + j + 1) for j in range(y.width)]
+                                               for i in range(y.height)])
+    if any(type(v) is not float for v in new_x):
+        raise ErrorResult(ExcelError.VALUE)
+    if len(slopes) == 1:
+        return Array([[checked_number(slopes[0] * v + b) for v in r] for r in new_x.rows])
+    by_row = y.width == 1
+    points = new_x.rows if by_row else [list(c) for c in zip(*new_x.rows)]
+    if any(len(p) != len(slopes) for p in points):
+        raise ErrorResult(ExcelError.REF)
+    values = [checked_number(math.fsum(m * v for m, v in zip(slopes, p)) + b) for p in points]
+    return Array([[v] for v in values] if by_row else [values])
+
+
+@excel_function("TREND", G, G, G, Arg.SCALAR, min_args=1, array_result=True, elementwise=False)
+def trend(y: Array, x: Array | None = None, new_x: Array | None = None,
+          const: object = True) -> Array:
+    """"TREND function": y = m·x + b at new_x; const FALSE fits b = 0."""
+    return _predicted(y, x, new_x, const)
+
+
+@excel_function("GROWTH", G, G, G, Arg.SCALAR, min_args=1, array_result=True, elementwise=False)
+def growth(y: Array, x: Array | None = None, new_x: Array | None = None,
+           const: object = True) -> Array:
+    """"GROWTH function": y = b·m^x at new_x, fitted to ln y; const FALSE fits b = 1."""
+    logs = _predicted(_logs(y), x, new_x, const)
+    return Array([[checked_number(math.exp(v)) for v in r] for r in logs.rows])

@@ -137,9 +137,11 @@ def stdev_s(*args) -> float:
     return math.sqrt(var_s(*args))
 
 
-# Excel's pre-2010 names of the sample statistics.
+# Excel's pre-2010 names of the sample and population statistics.
 excel_function("VAR", V, repeat=V, min_args=1)(var_s)
 excel_function("STDEV", V, repeat=V, min_args=1)(stdev_s)
+excel_function("VARP", V, repeat=V, min_args=1)(var_p)
+excel_function("STDEVP", V, repeat=V, min_args=1)(stdev_p)
 
 
 # "VARA function", "VARPA function", "STDEVA function", "STDEVPA function"
