@@ -364,6 +364,12 @@ def _num_where_libreoffice_computes(*names: str) -> Callable[[Generated, Scalar,
         bool(g.calls & set(names))
 
 
+def _caught(g: Generated, mine: Scalar) -> bool:
+    """The engine's error replaced by IFERROR's value_if_error (a number drawn as a literal)."""
+    return "IFERROR" in g.calls and not _error(mine) and \
+        re.search(rf",{re.escape(repr(mine).removesuffix('.0'))}\)", g.formula) is not None
+
+
 def _one_below(mine: str, lo: str) -> bool:
     """Two 10-character two's complement numbers (or a 0 and one) in one radix, LibreOffice's
     one less than the engine's: the two roundings of a negative fraction."""
@@ -383,19 +389,20 @@ def _takes(g: Generated, kind: Arg) -> bool:
 
 
 # Functions LibreOffice 7.4 does not have (it computes #NAME?): Excel 365's dynamic arrays and
-# lookups; @ (SINGLE) it writes as implicit intersection without a function.
+# lookups; @ (SINGLE) it writes as implicit intersection without a function; Excel 2013's
+# BINOM.DIST.RANGE.
 NOT_IN_LIBREOFFICE = {"XLOOKUP", "XMATCH", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "SINGLE",
-                      "MAP", "REDUCE", "SCAN", "BYROW", "BYCOL", "MAKEARRAY"}
+                      "MAP", "REDUCE", "SCAN", "BYROW", "BYCOL", "MAKEARRAY", "BINOM.DIST.RANGE"}
 
 # Specific classes first; the broad ones (no logical type, LibreOffice's Err:502, two errors at
 # once) last, so that a disagreement is named for its most particular cause.
 DIVERGENCES: list[Divergence] = [
     Divergence(
-        "not in LibreOffice 7.4: XLOOKUP, XMATCH, FILTER, SORT, UNIQUE, SEQUENCE, @, and the "
-        "LAMBDA helpers MAP, REDUCE, SCAN, BYROW, BYCOL, MAKEARRAY (#NAME?)",
+        "not in LibreOffice 7.4: XLOOKUP, XMATCH, FILTER, SORT, UNIQUE, SEQUENCE, @, the "
+        "LAMBDA helpers MAP, REDUCE, SCAN, BYROW, BYCOL, MAKEARRAY, and BINOM.DIST.RANGE (#NAME?)",
         '"XLOOKUP function", "XMATCH function", "FILTER function", "SORT function", '
         '"UNIQUE function", "SEQUENCE function", "Implicit intersection operator: @", '
-        '"MAP function" (and each helper\'s page)',
+        '"MAP function" (and each helper\'s page), "BINOM.DIST.RANGE function"',
         lambda g, mine, lo: bool(g.calls & NOT_IN_LIBREOFFICE)),
     Divergence(
         "not in LibreOffice 7.4: TEXTBEFORE, TEXTAFTER, TEXTSPLIT, VALUETOTEXT, ARRAYTOTEXT, SORTBY "
@@ -546,13 +553,17 @@ DIVERGENCES: list[Divergence] = [
         '"MROUND function" (MROUND(5,-2) is #NUM!)',
         lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and "MROUND" in g.calls),
     Divergence(
-        "GEOMEAN of a number <= 0, LOGNORM.DIST of x <= 0, BETA.INV of probability 0, "
-        "HYPGEOM.DIST of population_s 0: Excel #NUM!, LibreOffice a number",
+        "GEOMEAN of a number <= 0, LOGNORM.DIST and LOGNORMDIST of x <= 0, BETA.INV and BETAINV "
+        "of probability 0, HYPGEOM.DIST of population_s 0, BETADIST of x outside [A, B] or A = B, "
+        "GAMMADIST of x < 0, CRITBINOM of alpha 0: Excel #NUM!, LibreOffice a number",
         '"GEOMEAN function" (if any data point <= 0, #NUM!), "LOGNORM.DIST function" (if x <= 0, '
         '#NUM!), "BETA.INV function" (if probability <= 0, #NUM!), "HYPGEOM.DIST function" (if '
-        'population_s <= 0, #NUM!)',
-        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
-        bool(g.calls & {"GEOMEAN", "LOGNORM.DIST", "BETA.INV", "HYPGEOM.DIST"})),
+        'population_s <= 0, #NUM!), "LOGNORMDIST function" (x <= 0), "BETAINV function" '
+        '(probability <= 0), "BETADIST function" (x < A, x > B or A = B), "GAMMADIST function" '
+        '(x < 0), "CRITBINOM function" (alpha <= 0)',
+        lambda g, mine, lo: (mine is ExcelError.NUM or _caught(g, mine)) and not _error(lo) and
+        bool(g.calls & {"GEOMEAN", "LOGNORM.DIST", "BETA.INV", "HYPGEOM.DIST", "LOGNORMDIST",
+                        "BETAINV", "BETADIST", "GAMMADIST", "CRITBINOM"})),
     Divergence(
         "PERCENTRANK.EXC of a single number: Excel 0.5, LibreOffice 1",
         '"PERCENTRANK.EXC function" (the rank as a percentage (0..1, exclusive) of the data set)',
@@ -561,8 +572,8 @@ DIVERGENCES: list[Divergence] = [
         "an inverse at probability 1 (F.INV, CHISQ.INV, GAMMA.INV, T.INV): the quantile is "
         "infinite, Excel #NUM!, LibreOffice the huge number its search stops at",
         '"Excel specifications and limits" (largest allowed positive number 9.99999999999999E+307)',
-        lambda g, mine, lo: mine is ExcelError.NUM and type(lo) is float and
-        (abs(lo) > 1e15 or bool(_INVERSE_AT_ONE.search(g.formula))) and
+        lambda g, mine, lo: mine is ExcelError.NUM and not _error(lo) and
+        (bool(_INVERSE_AT_ONE.search(g.formula)) or type(lo) is float and abs(lo) > 1e15) and
         bool(g.calls & {"F.INV", "CHISQ.INV", "GAMMA.INV", "T.INV"})),
     Divergence(
         "NEGBINOM.DIST's cumulative distribution below 1E-15: LibreOffice 0",
@@ -655,6 +666,21 @@ DIVERGENCES: list[Divergence] = [
         '"SERIESSUM function" (if any argument is non-numeric, #VALUE!)',
         lambda g, mine, lo: mine is ExcelError.VALUE and not _error(lo) and
         "SERIESSUM" in g.calls),
+    Divergence(
+        "REPLACEB with start_num or num_bytes past the text's end: Excel appends new_text (or "
+        "replaces to the end), LibreOffice #VALUE!",
+        '"REPLACE, REPLACEB functions" (REPLACEB counts each character as 1 byte in a '
+        'single-byte language, as REPLACE), ECMA-376 Part 4 REPLACEB (start-pos beyond the end: '
+        'string-2 appended to string-1; number-bytes beyond the end: replaced through the end)',
+        lambda g, mine, lo: "REPLACEB" in g.calls and lo is ExcelError.VALUE and
+        type(mine) is str),
+    Divergence(
+        "F.TEST and T.TEST as an argument of a function that LibreOffice evaluates over arrays "
+        "(SUM, VARPA): LibreOffice repeats the test once for each cell of its arguments",
+        '"F.TEST function", "T.TEST function" (one probability of the two arrays)',
+        lambda g, mine, lo: type(mine) is float and type(lo) is float and
+        bool(g.calls & {"F.TEST", "FTEST", "T.TEST", "TTEST"}) and
+        g.function not in {"F.TEST", "FTEST", "T.TEST", "TTEST"}),
     Divergence(
         "CHIDIST of x < 0: Excel #NUM!, LibreOffice 1",
         '"CHIDIST function" (if x is negative, #NUM!)',
@@ -761,7 +787,7 @@ DIVERGENCES: list[Divergence] = [
     Divergence(
         "FIXED and DOLLAR with more decimals than LibreOffice writes: Excel allows up to 127",
         '"FIXED function" (decimals can be as large as 127)',
-        lambda g, mine, lo: _uses(g, "FIXED", "DOLLAR") and isinstance(mine, str) and _error(lo)),
+        lambda g, mine, lo: _uses(g, "FIXED", "DOLLAR") and not _error(mine) and _error(lo)),
     Divergence(
         "YEARFRAC of a date with a time of day: Excel truncates its dates to whole days, "
         "LibreOffice keeps the time",

@@ -132,6 +132,7 @@ TRIG = [
     row("=COT(30)", Printed("-0.156")), row("=COT(0)", DIV0), row("=SEC(45)", Printed("1.90359")),
     row("=CSC(15)", Printed("1.53778")), row("=COTH(2)", Printed("1.037")),
     row("=SECH(1)", Printed("0.64805")), row("=CSCH(1.5)", Printed("0.4696")),
+    row("=CSCH(8103)", 0.0), row("=CSCH(-2^27)", NUM),
     row("=ACOT(2)", Printed("0.4636")), row("=ACOTH(6)", Printed("0.168")), row("=ACOTH(0.5)", NUM),
 ]
 

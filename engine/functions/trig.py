@@ -107,7 +107,11 @@ def sech(x: float) -> float:
 
 @excel_function("CSCH", N)
 def csch(x: float) -> float:
-    return divide(1.0, _growing(math.sinh, x))
+    """"CSCH function": |number| must be less than 2^27 (#NUM!); below that, past sinh's
+    overflow the cosecant is below the smallest number, 0."""
+    if not abs(x) < 2.0 ** 27:
+        raise ErrorResult(ExcelError.NUM)
+    return divide(1.0, math.sinh(x)) if abs(x) < 710 else 0.0
 
 
 @excel_function("COTH", N)
