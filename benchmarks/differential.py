@@ -334,15 +334,6 @@ TEXT_RESULTS = {name for name, spec in REGISTRY.items()
                 if spec.impl.__annotations__.get("return") == "str"}
 
 
-def _within(mine: Scalar, lo: Scalar, tolerance: float) -> bool:
-    """Two numbers, or two texts that read as numbers (a number turned into text), apart by at
-    most ``tolerance``."""
-    try:
-        return abs(float(mine) - float(lo)) <= tolerance  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
 def _logical_shown(mine: Scalar, lo: Scalar) -> bool:
     """A logical the engine shows as TRUE/FALSE where LibreOffice shows 1/0 (IF(c) alone)."""
     if type(mine) is bool:
